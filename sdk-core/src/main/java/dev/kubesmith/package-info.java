@@ -1,0 +1,2 @@
+/** kubesmith: build self-managed Kubernetes clusters over SSH. */
+package dev.kubesmith;

@@ -1,0 +1,165 @@
+package dev.kubesmith.plan;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes a plan to disk; the layout is a contract other tools read (see {@link Plan#render(Path)}). */
+final class PlanRenderer {
+  private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private PlanRenderer() {}
+
+  static Path render(Plan plan, Path dir) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.isDirectory(target) && !isEmpty(target) && !Files.exists(target.resolve("plan.json"))) {
+      throw new IOException(target + " is not empty and holds no earlier plan; choose an empty or new directory");
+    }
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    // Write everything to a sibling first, so a failure never leaves half a plan behind.
+    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+    try {
+      write(plan, staging);
+      if (Files.exists(target)) {
+        deleteTree(target);
+      }
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      if (Files.exists(staging)) {
+        deleteTree(staging);
+      }
+    }
+    return target;
+  }
+
+  private static void write(Plan plan, Path dir) throws IOException {
+    Files.writeString(dir.resolve("plan.json"), json(plan));
+    Files.writeString(dir.resolve("plan.md"), markdown(plan));
+    Set<String> manifests = new HashSet<>();
+    for (Step step : plan.steps()) {
+      for (FileArtifact f : step.files()) {
+        String host = step.host().orElseThrow(() ->
+            new IllegalStateException("cluster step " + step.id() + " cannot write host files"));
+        Path p = dir.resolve("hosts").resolve(host).resolve(f.path().substring(1)).normalize();
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.content());
+      }
+      for (Manifest m : step.manifests()) {
+        if (!manifests.add(m.name())) {
+          throw new IllegalStateException("two manifests are named " + m.name());
+        }
+        Path p = dir.resolve("cluster").resolve(m.name() + ".yaml");
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, m.yaml());
+      }
+    }
+  }
+
+  static String json(Plan plan) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("cluster", plan.spec().name());
+    root.put("topology", plan.spec().topology().name());
+    root.put("kubernetesVersion", plan.spec().kubernetesVersion());
+    root.put("notes", plan.notes());
+    root.put("steps", plan.steps().stream().map(PlanRenderer::stepJson).toList());
+    return JSON.writeValueAsString(root) + "\n";
+  }
+
+  private static Map<String, Object> stepJson(Step s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", s.id());
+    m.put("phase", s.phase().name());
+    m.put("host", s.host().orElse(null));
+    m.put("description", s.description());
+    m.put("dependsOn", s.dependsOn());
+    m.put("files", s.files().stream().map(f -> {
+      Map<String, Object> fm = new LinkedHashMap<>();
+      fm.put("path", f.path());
+      fm.put("mode", f.modeOctal());
+      fm.put("owner", f.owner());
+      return fm;
+    }).toList());
+    m.put("manifests", s.manifests().stream().map(x -> "cluster/" + x.name() + ".yaml").toList());
+    m.put("check", s.check().orElse(null));
+    m.put("commands", s.commands());
+    return m;
+  }
+
+  static String markdown(Plan plan) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Plan for cluster `").append(plan.spec().name()).append("`\n\n");
+    md.append("- topology: ").append(plan.spec().topology()).append('\n');
+    md.append("- Kubernetes: ").append(plan.spec().kubernetesVersion()).append('\n');
+    md.append("- pod CIDR: ").append(plan.spec().network().podCidr())
+        .append(", service CIDR: ").append(plan.spec().network().serviceCidr())
+        .append(", host networks: ").append(String.join(", ", plan.spec().network().hostNetworks())).append('\n');
+    plan.spec().privateVip().ifPresent(v -> md.append("- private VIP: ").append(v).append('\n'));
+    plan.spec().publicVip().ifPresent(v -> md.append("- public VIP: ").append(v).append('\n'));
+    md.append("- steps: ").append(plan.steps().size()).append("\n\n");
+    if (!plan.notes().isEmpty()) {
+      md.append("## Notes\n\n");
+      plan.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+      md.append('\n');
+    }
+    md.append("## Steps\n");
+    Phase current = null;
+    for (Step s : plan.steps()) {
+      if (s.phase() != current) {
+        current = s.phase();
+        md.append("\n### ").append(current).append("\n");
+      }
+      md.append("\n#### `").append(s.id()).append("` on ")
+          .append(s.host().map(h -> "`" + h + "`").orElse("the Kubernetes API")).append("\n\n");
+      md.append(s.description()).append("\n\n");
+      if (!s.dependsOn().isEmpty()) {
+        md.append("- after: ").append(String.join(", ", s.dependsOn().stream().map(d -> "`" + d + "`").toList())).append('\n');
+      }
+      s.files().forEach(f -> md.append("- writes `").append(f.path()).append("` (").append(f.modeOctal())
+          .append(", ").append(f.owner()).append(")\n"));
+      s.manifests().forEach(x -> md.append("- applies `cluster/").append(x.name()).append(".yaml`\n"));
+      s.check().ifPresent(c -> md.append("- skipped when `").append(c).append("` succeeds\n"));
+      if (!s.commands().isEmpty()) {
+        md.append("\n```sh\n");
+        s.commands().forEach(c -> md.append(c).append('\n'));
+        md.append("```\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+}

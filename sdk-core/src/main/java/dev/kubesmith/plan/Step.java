@@ -1,0 +1,67 @@
+package dev.kubesmith.plan;
+
+import dev.kubesmith.spec.KubesmithStyle;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.immutables.value.Value;
+
+/**
+ * One named, idempotent unit of the build. A host step uploads its files and runs its commands on
+ * that host over SSH; a cluster step (no host) applies its manifests through the Kubernetes API.
+ * {@link #check()} exits 0 when the step's effect is already there, so re-runs skip it.
+ *
+ * <pre>{@code
+ * Step s = Step.builder().id("haproxy@lb1").phase(Phase.LOAD_BALANCER).host("lb1")
+ *     .description("HAProxy in front of the masters")
+ *     .addFiles(FileArtifact.of("/etc/haproxy/haproxy.cfg", cfg))
+ *     .addCommands("systemctl reload-or-restart haproxy").build();
+ * }</pre>
+ */
+@Value.Immutable
+@KubesmithStyle
+public interface Step {
+  /** Unique in the plan, e.g. {@code kubeadm-init@master1}. */
+  String id();
+
+  Phase phase();
+
+  /** The host it runs on; empty for a step that works through the Kubernetes API. */
+  Optional<String> host();
+
+  String description();
+
+  /** Ids of the steps that must finish first. */
+  List<String> dependsOn();
+
+  /** Phases all of whose steps must finish first; the plan turns them into {@link #dependsOn()}. */
+  Set<Phase> afterPhases();
+
+  List<FileArtifact> files();
+
+  List<Manifest> manifests();
+
+  /** Shell commands run in order (as root: through {@code sudo -n} for other users). */
+  List<String> commands();
+
+  /** A shell command that exits 0 when the step is already done. */
+  Optional<String> check();
+
+  /** How long the step usually takes, for progress estimates and the critical path. */
+  @Value.Default
+  default Duration estimate() {
+    return Duration.ofSeconds(5);
+  }
+
+  @Value.Check
+  default void checkId() {
+    if (!id().matches("[A-Za-z0-9._@/:-]+")) {
+      throw new IllegalArgumentException("step id may hold letters, digits and . _ @ / : - only: " + id());
+    }
+  }
+
+  static ImmutableStep.Builder builder() {
+    return ImmutableStep.builder();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.kubesmith.spec;
+
+import java.util.Map;
+import org.immutables.value.Value;
+
+/**
+ * A component of the build by name with its settings, as it is kept in the YAML spec; the
+ * component itself is found by name through {@code ServiceLoader} (see {@code dev.kubesmith.component}).
+ */
+@Value.Immutable
+@KubesmithStyle
+public interface ComponentSpec {
+  String name();
+
+  /** Settings as text, in a stable order. */
+  Map<String, String> settings();
+
+  static ComponentSpec of(String name) {
+    return builder().name(name).build();
+  }
+
+  static ComponentSpec of(String name, Map<String, String> settings) {
+    return builder().name(name).putAllSettings(settings).build();
+  }
+
+  static ImmutableComponentSpec.Builder builder() {
+    return ImmutableComponentSpec.builder();
+  }
+}

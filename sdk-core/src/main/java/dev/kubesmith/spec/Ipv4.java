@@ -1,0 +1,77 @@
+package dev.kubesmith.spec;
+
+import java.util.Optional;
+
+/** An IPv4 address as an unsigned 32-bit value; parsing is strict (four decimal octets, no leading zeros). */
+public final class Ipv4 implements Comparable<Ipv4> {
+  private final long value;
+
+  private Ipv4(long value) {
+    this.value = value;
+  }
+
+  /** Parses dotted-quad text; throws IllegalArgumentException saying what is wrong. */
+  public static Ipv4 parse(String text) {
+    return tryParse(text)
+        .orElseThrow(() -> new IllegalArgumentException(
+            "'" + text + "' is not an IPv4 address; write four numbers 0-255 separated by dots, e.g. 192.168.4.11"));
+  }
+
+  /** Parses dotted-quad text, or empty when it is not an IPv4 address. */
+  public static Optional<Ipv4> tryParse(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    String[] parts = text.trim().split("\\.", -1);
+    if (parts.length != 4) {
+      return Optional.empty();
+    }
+    long v = 0;
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)
+          || (p.length() > 1 && p.charAt(0) == '0')) {
+        return Optional.empty();
+      }
+      int octet = Integer.parseInt(p);
+      if (octet > 255) {
+        return Optional.empty();
+      }
+      v = (v << 8) | octet;
+    }
+    return Optional.of(new Ipv4(v));
+  }
+
+  static Ipv4 ofValue(long value) {
+    return new Ipv4(value & 0xFFFFFFFFL);
+  }
+
+  /** The address as an unsigned value. */
+  public long value() {
+    return value;
+  }
+
+  /** The address {@code n} further on (n may be negative). */
+  public Ipv4 plus(long n) {
+    return ofValue(value + n);
+  }
+
+  @Override
+  public int compareTo(Ipv4 o) {
+    return Long.compare(value, o.value);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ipv4 other && other.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(value);
+  }
+
+  @Override
+  public String toString() {
+    return ((value >> 24) & 255) + "." + ((value >> 16) & 255) + "." + ((value >> 8) & 255) + "." + (value & 255);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.kubesmith.spec;
+
+import java.util.Objects;
+
+/**
+ * One thing wrong with the input: the field it is in, the value found, and what would fix it.
+ *
+ * <pre>{@code
+ * new Problem("network.podCidr", "192.168.0.0/16",
+ *     "overlaps the host network 192.168.4.0/24", "choose e.g. 10.0.0.0/16 with podCidr(...)");
+ * }</pre>
+ */
+public record Problem(String field, String value, String reason, String fix) {
+  public Problem {
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(fix, "fix");
+  }
+
+  /** A problem about a value that is missing. */
+  public static Problem missing(String field, String fix) {
+    return new Problem(field, null, "is missing", fix);
+  }
+
+  /** One line: {@code field = value: reason; fix}. */
+  public String message() {
+    return field + (value == null ? "" : " = " + value) + ": " + reason + "; " + fix;
+  }
+
+  @Override
+  public String toString() {
+    return message();
+  }
+}
