@@ -95,6 +95,7 @@ final class PlanRenderer {
     m.put("manifests", s.manifests().stream().map(x -> "cluster/" + x.name() + ".yaml").toList());
     m.put("check", s.check().orElse(null));
     m.put("commands", s.commands());
+    m.put("captures", s.captures().keySet());
     return m;
   }
 
@@ -131,6 +132,7 @@ final class PlanRenderer {
           .append(", ").append(f.owner()).append(")\n"));
       s.manifests().forEach(x -> md.append("- applies `cluster/").append(x.name()).append(".yaml`\n"));
       s.check().ifPresent(c -> md.append("- skipped when `").append(c).append("` succeeds\n"));
+      s.captures().keySet().forEach(c -> md.append("- captures secret `").append(c).append("`\n"));
       if (!s.commands().isEmpty()) {
         md.append("\n```sh\n");
         s.commands().forEach(c -> md.append(c).append('\n'));

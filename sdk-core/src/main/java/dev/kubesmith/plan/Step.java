@@ -3,6 +3,7 @@ package dev.kubesmith.plan;
 import dev.kubesmith.spec.KubesmithStyle;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.immutables.value.Value;
@@ -44,6 +45,12 @@ public interface Step {
 
   /** Shell commands run in order (as root: through {@code sudo -n} for other users). */
   List<String> commands();
+
+  /**
+   * Secrets this step reads off its host after its commands: secret name to a command whose
+   * trimmed standard output becomes the secret's value. Values are never logged or rendered.
+   */
+  Map<String, String> captures();
 
   /** A shell command that exits 0 when the step is already done. */
   Optional<String> check();

@@ -1,0 +1,143 @@
+package dev.kubesmith.bootstrap;
+
+import dev.kubesmith.component.PlanContext;
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Manifest;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.spec.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The core of every build, the seed's steps 1 and 4: prepare each host, {@code kubeadm init} on the
+ * first master, read the join credentials, join the other masters one at a time and the workers in
+ * parallel, then label the nodes. Load balancer, firewall and pod network steps come from components;
+ * these steps wait for them by phase.
+ */
+public final class Bootstrap {
+  public static final String KUBEADM_CONFIG = "/etc/kubernetes/kubeadm-config.yaml";
+  public static final String KUBEADM_JOIN = "/etc/kubernetes/kubeadm-join.yaml";
+  /** Secret holding admin.conf of the new cluster, read off the first master. */
+  public static final String ADMIN_KUBECONFIG = "admin-kubeconfig";
+
+  private Bootstrap() {}
+
+  public static String prepareId(String host) {
+    return "prepare@" + host;
+  }
+
+  public static String initId(ClusterSpec spec) {
+    return "kubeadm-init@" + spec.masters().get(0).name();
+  }
+
+  public static String credentialsId(ClusterSpec spec) {
+    return "join-credentials@" + spec.masters().get(0).name();
+  }
+
+  public static void contribute(PlanContext ctx) {
+    ClusterSpec spec = ctx.spec();
+    for (Host h : spec.hosts()) {
+      ctx.add(prepare(spec, h));
+    }
+    Host first = spec.masters().get(0);
+    ctx.add(Step.builder().id(initId(spec)).phase(Phase.CONTROL_PLANE).host(first.name())
+        .description("kubeadm init on " + first.name() + " with the rendered config; certificates uploaded for the other masters")
+        .addDependsOn(prepareId(first.name())).addAfterPhases(Phase.LOAD_BALANCER, Phase.FIREWALL)
+        .addFiles(FileArtifact.of(KUBEADM_CONFIG, KubeadmConfig.init(spec, first), 0600))
+        .addCommands("kubeadm init --config " + KUBEADM_CONFIG + " --upload-certs")
+        .check("test -f /etc/kubernetes/admin.conf").estimate(Duration.ofSeconds(90)).build());
+    ctx.add(credentials(spec, first));
+    String previous = null;
+    for (Host m : spec.masters().subList(1, spec.masters().size())) {
+      Step join = join(spec, m, Phase.JOIN_MASTERS, previous);
+      ctx.add(join);
+      previous = join.id(); // masters join one at a time: etcd grows by one member at a time
+    }
+    for (Host w : spec.workers()) {
+      if (!w.has(Role.MASTER)) {
+        ctx.add(join(spec, w, Phase.JOIN_WORKERS, null));
+      }
+    }
+    ctx.add(Step.builder().id("nodes").phase(Phase.NODES)
+        .description("wait until all " + spec.nodes().size() + " nodes are Ready, then label them by role")
+        .addDependsOn(credentialsId(spec)).addAfterPhases(Phase.JOIN_MASTERS, Phase.JOIN_WORKERS)
+        .addManifests(Manifest.of("node-labels", nodeLabels(spec))).estimate(Duration.ofSeconds(30)).build());
+    if (spec.topology() == Topology.SINGLE_MASTER && spec.workers().isEmpty()) {
+      ctx.note("single master without workers: remove the control-plane taint (kubectl taint nodes "
+          + first.name() + " node-role.kubernetes.io/control-plane-) if workloads should run there");
+    }
+  }
+
+  private static Step prepare(ClusterSpec spec, Host h) {
+    List<FileArtifact> files = new ArrayList<>();
+    files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec)));
+    if (!"base".equals(HostPreparation.mode(h))) {
+      files.add(FileArtifact.of(HostPreparation.SYSCTL, HostPreparation.sysctl(h)));
+    }
+    if ("node".equals(HostPreparation.mode(h))) {
+      files.add(FileArtifact.of(HostPreparation.MODULES, HostPreparation.modules()));
+    }
+    files.add(FileArtifact.of(HostPreparation.SCRIPT, HostPreparation.script(spec, h), 0755));
+    return Step.builder().id(prepareId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())
+        .description("prepare " + h.name() + " as " + HostPreparation.mode(h) + ": hostname, /etc/hosts"
+            + ("node".equals(HostPreparation.mode(h)) ? ", swap off, kernel modules, sysctl, containerd, kubelet/kubeadm/kubectl "
+            + spec.kubernetesVersion() + " held" : ""))
+        .files(files).addCommands(HostPreparation.SCRIPT).check(HostPreparation.SCRIPT + " --check")
+        .estimate(Duration.ofSeconds("node".equals(HostPreparation.mode(h)) ? 120 : 10)).build();
+  }
+
+  private static Step credentials(ClusterSpec spec, Host first) {
+    Map<String, String> captures = new LinkedHashMap<>();
+    captures.put(KubeadmConfig.JOIN_TOKEN, "kubeadm token create --ttl 2h0m0s");
+    captures.put(KubeadmConfig.CA_CERT_HASH, "openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt"
+        + " | openssl pkey -pubin -outform der | openssl dgst -sha256 -hex | sed 's/^.* /sha256:/'");
+    if (spec.masters().size() > 1) {
+      // The uploaded certificates expire after 2 h; upload afresh on every run so a resumed build has a valid key.
+      captures.put(KubeadmConfig.CERTIFICATE_KEY,
+          "kubeadm init phase upload-certs --upload-certs --config " + KUBEADM_CONFIG + " | tail -n 1");
+    }
+    captures.put(ADMIN_KUBECONFIG, "cat /etc/kubernetes/admin.conf");
+    return Step.builder().id(credentialsId(spec)).phase(Phase.CONTROL_PLANE).host(first.name())
+        .description("read a fresh join token, the CA certificate hash"
+            + (spec.masters().size() > 1 ? ", a new certificate key" : "") + " and admin.conf (secrets, never logged)")
+        .addDependsOn(initId(spec)).captures(captures).estimate(Duration.ofSeconds(5)).build();
+  }
+
+  private static Step join(ClusterSpec spec, Host h, Phase phase, String after) {
+    var b = Step.builder();
+    b.id((phase == Phase.JOIN_MASTERS ? "join-master@" : "join-worker@") + h.name()).phase(phase).host(h.name())
+        .description("kubeadm join " + h.name() + (phase == Phase.JOIN_MASTERS ? " as a master" : " as a worker")
+            + " through " + KubeadmConfig.controlPlaneEndpoint(spec))
+        .addDependsOn(prepareId(h.name()), credentialsId(spec)).addAfterPhases(Phase.POD_NETWORK)
+        .addFiles(FileArtifact.of(KUBEADM_JOIN, KubeadmConfig.join(spec, h), 0600))
+        .addCommands("kubeadm join --config " + KUBEADM_JOIN)
+        .check("test -f /etc/kubernetes/kubelet.conf")
+        .estimate(Duration.ofSeconds(phase == Phase.JOIN_MASTERS ? 60 : 40));
+    if (after != null) {
+      b.addDependsOn(after);
+    }
+    return b.build();
+  }
+
+  private static String nodeLabels(ClusterSpec spec) {
+    StringBuilder sb = new StringBuilder();
+    for (Host h : spec.nodes()) {
+      sb.append("---\napiVersion: v1\nkind: Node\nmetadata:\n  name: ").append(h.name()).append("\n  labels:\n");
+      if (h.has(Role.MASTER)) {
+        sb.append("    node-role.kubernetes.io/control-plane: \"\"\n");
+      }
+      if (h.has(Role.WORKER)) {
+        sb.append("    node-role.kubernetes.io/worker: \"\"\n");
+      }
+      sb.append("    kubesmith.dev/cluster: ").append(spec.name()).append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.kubesmith.cluster;
+
+import dev.kubesmith.bootstrap.Bootstrap;
+import dev.kubesmith.component.Component;
+import dev.kubesmith.component.ComponentKind;
+import dev.kubesmith.component.PlanContext;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.plan.PlanBuilder;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Topology;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated cluster description with its components: the entry point of the SDK.
+ *
+ * <pre>{@code
+ * Cluster cluster = Cluster.ha()
+ *     .inventory(Inventory.load(Path.of("clustera_hosts")))
+ *     .loadBalancers("lb1", "lb2").vip("192.168.4.130")
+ *     .masters(3).workers(3)
+ *     .ssh(Ssh.user("ops").privateKey(key).bastion("bastion"))
+ *     .build();                 // bad input fails here, listing every problem
+ * Plan plan = cluster.plan();   // a DAG of idempotent steps
+ * plan.render(Path.of("out"));  // the whole build on disk, per host
+ * }</pre>
+ */
+public final class Cluster {
+  private final ClusterSpec spec;
+  private final List<Component> components;
+  private final UpstreamMirror mirror;
+  private final Ssh ssh;
+
+  Cluster(ClusterSpec spec, List<Component> components, UpstreamMirror mirror, Ssh ssh) {
+    this.spec = spec;
+    this.components = List.copyOf(components);
+    this.mirror = mirror;
+    this.ssh = ssh;
+  }
+
+  /** A highly available cluster: 3+ masters behind a HAProxy + Keepalived pair with floating IPs. */
+  public static ClusterBuilder ha() {
+    return new ClusterBuilder(Topology.HA);
+  }
+
+  /** One master, no load balancers. */
+  public static ClusterBuilder singleMaster() {
+    return new ClusterBuilder(Topology.SINGLE_MASTER);
+  }
+
+  /** A cluster from a spec (e.g. read from YAML), its components found by name; validated. */
+  public static Cluster from(ClusterSpec spec) {
+    return from(spec, UpstreamMirror.fromEnvironment());
+  }
+
+  public static Cluster from(ClusterSpec spec, UpstreamMirror mirror) {
+    return ClusterBuilder.fromSpec(spec, mirror);
+  }
+
+  public ClusterSpec spec() {
+    return spec;
+  }
+
+  /** The components in the order they contribute: load balancer, firewall, pod network, addons, backup. */
+  public List<Component> components() {
+    return components;
+  }
+
+  public Optional<Component> component(ComponentKind kind) {
+    return components.stream().filter(c -> c.kind() == kind).findFirst();
+  }
+
+  public UpstreamMirror mirror() {
+    return mirror;
+  }
+
+  /** SSH settings with run-time secrets (a key passphrase), when given. */
+  public Optional<Ssh> ssh() {
+    return Optional.ofNullable(ssh);
+  }
+
+  /** The build as a DAG of steps; touches no host. Upstream manifests are fetched from the mirror. */
+  public Plan plan() {
+    PlanBuilder builder = new PlanBuilder();
+    spec.network().notes().forEach(builder::note);
+    PlanContext ctx = new PlanContext(spec, mirror, builder);
+    Bootstrap.contribute(ctx);
+    for (Component c : components) {
+      c.contribute(ctx);
+    }
+    return builder.build(spec);
+  }
+
+  @Override
+  public String toString() {
+    return "Cluster{" + spec.name() + ", " + spec.topology() + ", " + spec.hosts().size() + " hosts}";
+  }
+}
