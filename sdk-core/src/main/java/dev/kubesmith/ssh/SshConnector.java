@@ -1,0 +1,211 @@
+package dev.kubesmith.ssh;
+
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.SshSettings;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens {@link HostConnection}s with key authentication and verified host keys. When a bastion is
+ * set, one authenticated connection to it carries every other host's connection as a direct-tcpip
+ * channel, so cluster hosts never need to be reachable from here.
+ *
+ * <pre>{@code
+ * try (SshConnector ssh = SshConnector.forSpec(spec, Optional.empty(), new Redactor())) {
+ *   HostConnection master = ssh.connect(ssh.target(spec.requireHost("master1")));
+ * }
+ * }</pre>
+ */
+public final class SshConnector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
+  private static final DefaultConfig CONFIG = new DefaultConfig();
+  private final SshSettings settings;
+  private final Optional<SshTarget> bastion;
+  private final char[] passphrase;
+  private final Redactor redactor;
+  private final Path knownHosts;
+  private SSHClient bastionClient;
+
+  public SshConnector(SshSettings settings, Optional<SshTarget> bastion, Optional<char[]> passphrase, Redactor redactor) {
+    this.settings = settings;
+    this.bastion = bastion;
+    this.passphrase = passphrase.orElse(null);
+    this.redactor = redactor;
+    this.knownHosts = settings.knownHosts().map(Path::of).orElseGet(() -> KnownHostsVerifier.defaultFile().toPath());
+  }
+
+  /** A connector for a spec: through its bastion (public IP if it has one) when it names one. */
+  public static SshConnector forSpec(ClusterSpec spec, Optional<char[]> passphrase, Redactor redactor) {
+    SshConnector c = new SshConnector(spec.ssh(), Optional.empty(), passphrase, redactor);
+    Optional<SshTarget> b = spec.bastionHost().map(h -> new SshTarget(h.name(), h.publicIp().orElse(h.privateIp()),
+        h.sshPort().orElse(spec.ssh().port()), h.sshUser().orElse(spec.ssh().user())));
+    return new SshConnector(spec.ssh(), b, passphrase, redactor);
+  }
+
+  /** The target for a host of the spec, with its own port and user when it has them. */
+  public SshTarget target(Host h) {
+    return new SshTarget(h.name(), h.privateIp(), h.sshPort().orElse(settings.port()), h.sshUser().orElse(settings.user()));
+  }
+
+  /** Connects and authenticates; through the bastion unless the target is the bastion. */
+  public HostConnection connect(SshTarget target) {
+    boolean direct = bastion.isEmpty() || bastion.get().name().equals(target.name());
+    SSHClient client = newClient();
+    KnownHostsVerifier verifier = new KnownHostsVerifier(knownHosts, settings.hostKeyPolicy());
+    client.addHostKeyVerifier(verifier);
+    DirectConnection tunnel = null;
+    try {
+      if (direct) {
+        SshTarget t = bastion.filter(b -> b.name().equals(target.name())).orElse(target);
+        client.connect(t.address(), t.port());
+      } else {
+        tunnel = bastionClient().newDirectConnection(target.address(), target.port());
+        client.connectVia(tunnel);
+      }
+      client.authPublickey(target.user(), keys(client));
+      LOG.debug("connected to {} ({}{})", target.name(), target.address(), direct ? "" : " via " + bastion.get().name());
+      return new HostConnection(target.name(), client, tunnel, !"root".equals(target.user()), redactor);
+    } catch (IOException e) {
+      close(client);
+      if (tunnel != null) {
+        closeQuietly(tunnel);
+      }
+      throw failure(target.name(), e, verifier);
+    }
+  }
+
+  private synchronized SSHClient bastionClient() throws IOException {
+    if (bastionClient != null && bastionClient.isConnected() && bastionClient.isAuthenticated()) {
+      return bastionClient;
+    }
+    close(bastionClient);
+    SshTarget b = bastion.orElseThrow();
+    SSHClient client = newClient();
+    KnownHostsVerifier verifier = new KnownHostsVerifier(knownHosts, settings.hostKeyPolicy());
+    client.addHostKeyVerifier(verifier);
+    try {
+      client.connect(b.address(), b.port());
+      client.authPublickey(b.user(), keys(client));
+    } catch (IOException e) {
+      close(client);
+      throw failure(b.name() + " (bastion)", e, verifier);
+    }
+    bastionClient = client;
+    return client;
+  }
+
+  private SSHClient newClient() {
+    SSHClient client = new SSHClient(CONFIG);
+    client.setConnectTimeout(settings.connectTimeoutSeconds() * 1000);
+    client.setTimeout(settings.connectTimeoutSeconds() * 1000);
+    client.getConnection().getKeepAlive().setKeepAliveInterval(15);
+    return client;
+  }
+
+  private List<KeyProvider> keys(SSHClient client) throws IOException {
+    List<KeyProvider> keys = new ArrayList<>();
+    if (settings.privateKey().isPresent()) {
+      String path = settings.privateKey().get();
+      if (!Files.isReadable(Path.of(path))) {
+        throw new UserAuthException("the private key " + path + " does not exist or is not readable; fix ssh.privateKey");
+      }
+      keys.add(passphrase == null ? client.loadKeys(path) : client.loadKeys(path, passphrase));
+      return keys;
+    }
+    Path dir = Path.of(System.getProperty("user.home"), ".ssh");
+    for (String name : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+      Path p = dir.resolve(name);
+      if (Files.isReadable(p)) {
+        keys.add(passphrase == null ? client.loadKeys(p.toString()) : client.loadKeys(p.toString(), passphrase));
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new UserAuthException("no private key: set Ssh.privateKey(path), or create ~/.ssh/id_ed25519");
+    }
+    return keys;
+  }
+
+  private static SshException failure(String host, IOException e, KnownHostsVerifier verifier) {
+    if (verifier.rejection().isPresent()) {
+      return new SshException(host, SshException.Kind.HOST_KEY, verifier.rejection().get(), e);
+    }
+    SshException.Kind kind = kindOf(e);
+    String hint = switch (kind) {
+      case AUTHENTICATION -> "; check the user and that its authorized_keys holds the public key";
+      case CONNECT, TIMEOUT -> "; check that the host is up and sshd listens";
+      default -> "";
+    };
+    return new SshException(host, kind, kind.name().toLowerCase() + " failed: " + e.getMessage() + hint, e);
+  }
+
+  /** Classifies an I/O failure: authentication and host keys are final, connection faults transient. */
+  static SshException.Kind kindOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserAuthException) {
+        return SshException.Kind.AUTHENTICATION;
+      }
+      if (t instanceof SocketTimeoutException) {
+        return SshException.Kind.TIMEOUT;
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof SocketException) {
+        return SshException.Kind.CONNECT;
+      }
+      String m = String.valueOf(t.getMessage()).toLowerCase();
+      if (m.contains("host key") || m.contains("hostkeyverifier")) {
+        return SshException.Kind.HOST_KEY;
+      }
+      if (m.contains("timeout") || m.contains("timed out")) {
+        return SshException.Kind.TIMEOUT;
+      }
+    }
+    return e instanceof TransportException || e instanceof net.schmizz.sshj.connection.ConnectionException
+        ? SshException.Kind.CONNECT : SshException.Kind.OTHER;
+  }
+
+  private static void close(SSHClient c) {
+    if (c != null) {
+      try {
+        c.disconnect();
+      } catch (IOException e) {
+        LOG.debug("disconnect: {}", e.getMessage());
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("close: {}", e.getMessage());
+    }
+  }
+
+  /** Closes the bastion connection (host connections are closed by their owners). */
+  @Override
+  public synchronized void close() {
+    close(bastionClient);
+    bastionClient = null;
+  }
+
+  @Override
+  public String toString() {
+    return "SshConnector{" + settings.user() + bastion.map(b -> ", via " + b.name()).orElse("") + "}";
+  }
+}
