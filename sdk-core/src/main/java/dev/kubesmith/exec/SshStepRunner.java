@@ -1,0 +1,155 @@
+package dev.kubesmith.exec;
+
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.ssh.CommandResult;
+import dev.kubesmith.ssh.HostConnection;
+import dev.kubesmith.ssh.SshConnector;
+import dev.kubesmith.ssh.SshException;
+import dev.kubesmith.ssh.SshTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Runs host steps over SSH: uploads the step's files (secrets filled in on the way), runs its
+ * commands in order, then reads its captures into the build's secrets. One connection per host,
+ * reused across steps and re-opened when it dropped. Cluster steps (no host) go to {@code apiRunner}.
+ *
+ * <pre>{@code
+ * StepRunner runner = new SshStepRunner(connector, host -> connector.target(spec.requireHost(host)),
+ *     Duration.ofMinutes(15), null);
+ * }</pre>
+ */
+public final class SshStepRunner implements StepRunner {
+  /** Package-manager lock contention: worth retrying. */
+  private static final Pattern TRANSIENT = Pattern.compile(
+      "Could not get lock|Unable to acquire the dpkg|dpkg frontend lock|is another process using it|"
+          + "Waiting for process with pid|another app is currently holding|Temporary failure resolving|"
+          + "Connection timed out|Could not connect to", Pattern.CASE_INSENSITIVE);
+  private final SshConnector connector;
+  private final Function<String, SshTarget> targets;
+  private final Duration commandTimeout;
+  private final StepRunner apiRunner;
+  private final Retries retries;
+  private final Map<String, HostConnection> connections = new ConcurrentHashMap<>();
+
+  public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
+      StepRunner apiRunner) {
+    this(connector, targets, commandTimeout, apiRunner, Retries.ofDefaults());
+  }
+
+  /** With the build's retries: connection attempts use the {@value Retries#CONNECT} policy. */
+  public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
+      StepRunner apiRunner, Retries retries) {
+    this.retries = retries;
+    this.connector = connector;
+    this.targets = targets;
+    this.commandTimeout = commandTimeout;
+    this.apiRunner = apiRunner;
+  }
+
+  @Override
+  public boolean alreadyDone(Step step, StepContext ctx) {
+    if (step.host().isEmpty()) {
+      return api(step).alreadyDone(step, ctx);
+    }
+    if (step.check().isEmpty()) {
+      return false;
+    }
+    return exec(step, step.check().get(), ctx, false).ok();
+  }
+
+  @Override
+  public void run(Step step, StepContext ctx) {
+    if (step.host().isEmpty()) {
+      api(step).run(step, ctx);
+      return;
+    }
+    String host = step.host().get();
+    for (FileArtifact f : step.files()) {
+      try {
+        connection(host).upload(f.path(), ctx.fill(f.content()).getBytes(StandardCharsets.UTF_8), f.mode(), f.owner());
+      } catch (SshException e) {
+        throw failure(step, host, "upload " + f.path(), e);
+      }
+    }
+    for (String command : step.commands()) {
+      CommandResult r = exec(step, command, ctx, false);
+      if (!r.ok()) {
+        String tail = ctx.redactor().redact(r.stderrTail(10));
+        if (TRANSIENT.matcher(r.stderr()).find()) {
+          throw new TransientStepException(host, step.id(), command, r.exitCode(), tail, null);
+        }
+        throw new StepFailedException(host, step.id(), command, r.exitCode(), tail, null);
+      }
+    }
+    for (Map.Entry<String, String> c : step.captures().entrySet()) {
+      CommandResult r = exec(step, c.getValue(), ctx, true);
+      if (!r.ok()) {
+        throw new StepFailedException(host, step.id(), c.getValue(), r.exitCode(),
+            ctx.redactor().redact(r.stderrTail(5)), null);
+      }
+      ctx.putSecret(c.getKey(), r.stdout().strip());
+    }
+  }
+
+  private CommandResult exec(Step step, String command, StepContext ctx, boolean quiet) {
+    String host = step.host().orElseThrow();
+    try {
+      HostConnection c = connection(host);
+      String filled = ctx.fill(command);
+      return quiet ? c.runQuietly(filled, commandTimeout) : c.run(filled, commandTimeout);
+    } catch (SshException e) {
+      throw failure(step, host, command, e);
+    }
+  }
+
+  private RuntimeException failure(Step step, String host, String command, SshException e) {
+    HostConnection dropped = connections.remove(host);
+    if (dropped != null) {
+      dropped.close();
+    }
+    if (e.isTransient()) {
+      return new TransientStepException(host, step.id(), command, null, null, e);
+    }
+    return new StepFailedException(host, step.id(), command, null, null, e);
+  }
+
+  private HostConnection connection(String host) {
+    HostConnection c = connections.get(host);
+    if (c != null && c.isConnected()) {
+      return c;
+    }
+    if (c != null) {
+      c.close();
+    }
+    SshTarget target = targets.apply(host);
+    HostConnection fresh = io.github.resilience4j.retry.Retry.decorateSupplier(
+        retries.retry(Retries.CONNECT, host), () -> connector.connect(target)).get();
+    connections.put(host, fresh);
+    return fresh;
+  }
+
+  private StepRunner api(Step step) {
+    if (apiRunner == null) {
+      throw new StepFailedException(null, step.id(), null, null, null,
+          new IllegalStateException("cluster steps need a Kubernetes API runner; none was configured"));
+    }
+    return apiRunner;
+  }
+
+  /** Closes every host connection, the bastion connection and the API runner. */
+  @Override
+  public void close() {
+    connections.values().forEach(HostConnection::close);
+    connections.clear();
+    connector.close();
+    if (apiRunner != null) {
+      apiRunner.close();
+    }
+  }
+}
