@@ -51,6 +51,9 @@ public final class ClusterBuilder {
 
   ClusterBuilder(Topology topology) {
     this.topology = topology;
+    if (topology == Topology.SINGLE_MASTER) {
+      this.loadBalancers = Selection.count(0); // lb hosts of a shared inventory are left out
+    }
   }
 
   /** The cluster's name (a DNS label); also kubeadm's clusterName. */
@@ -190,7 +193,13 @@ public final class ClusterBuilder {
     ClusterSpec draft = ClusterSpec.builder().name(name).topology(topology).kubernetesVersion(kubernetesVersion)
         .hosts(hosts).privateVip(Optional.ofNullable(vip)).publicVip(Optional.ofNullable(publicVip))
         .network(network).ssh(ssh.settings(defaultBastion)).build();
-    List<Component> components = resolveComponents(draft);
+    List<Component> components;
+    try {
+      components = resolveComponents(draft);
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem("addons", null, e.getMessage(), "remove one of the requirements that form the cycle"));
+      components = List.of();
+    }
     ClusterSpec spec = ClusterSpec.builder().from(draft)
         .components(components.stream().map(Component::describe).toList()).build();
     return finish(spec, components, problems, mirror, ssh);

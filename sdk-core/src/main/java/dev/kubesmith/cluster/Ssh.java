@@ -80,10 +80,8 @@ public final class Ssh {
   }
 
   SshSettings settings(Optional<String> defaultBastion) {
-    if (!bastionSet) {
-      defaultBastion.ifPresent(settings::bastion);
-    }
-    return settings.build();
+    SshSettings s = settings.build();
+    return bastionSet || defaultBastion.isEmpty() ? s : SshSettings.builder().from(s).bastion(defaultBastion.get()).build();
   }
 
   /** The passphrase, if one was given. */

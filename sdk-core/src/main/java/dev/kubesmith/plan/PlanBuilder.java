@@ -1,15 +1,15 @@
 package dev.kubesmith.plan;
 
 import dev.kubesmith.spec.ClusterSpec;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -66,34 +66,32 @@ public final class PlanBuilder {
     return new Plan(spec, topologicalOrder(resolved), notes);
   }
 
-  /** Kahn's algorithm, taking ready steps in the order they were added so output is stable. */
+  /** Kahn's algorithm, always taking the ready step that was added first, so output is stable. */
   private static List<Step> topologicalOrder(Map<String, Step> byId) {
     Map<String, Integer> waiting = new HashMap<>();
+    Map<String, Integer> index = new HashMap<>();
     Map<String, List<String>> dependents = new HashMap<>();
     for (Step s : byId.values()) {
+      index.put(s.id(), index.size());
       waiting.put(s.id(), s.dependsOn().size());
       for (String d : s.dependsOn()) {
         dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(s.id());
       }
     }
-    List<String> order = new ArrayList<>(byId.keySet());
-    Deque<String> ready = new ArrayDeque<>();
-    order.stream().filter(id -> waiting.get(id) == 0).forEach(ready::add);
+    PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparing(index::get));
+    byId.keySet().stream().filter(id -> waiting.get(id) == 0).forEach(ready::add);
     List<Step> out = new ArrayList<>();
     while (!ready.isEmpty()) {
       String id = ready.poll();
       out.add(byId.get(id));
-      List<String> next = new ArrayList<>();
       for (String dep : dependents.getOrDefault(id, List.of())) {
         if (waiting.merge(dep, -1, Integer::sum) == 0) {
-          next.add(dep);
+          ready.add(dep);
         }
       }
-      next.sort((a, b) -> Integer.compare(order.indexOf(a), order.indexOf(b)));
-      ready.addAll(next);
     }
     if (out.size() != byId.size()) {
-      List<String> stuck = order.stream().filter(id -> waiting.get(id) > 0).toList();
+      List<String> stuck = byId.keySet().stream().filter(id -> waiting.get(id) > 0).toList();
       throw new IllegalStateException("the plan's steps form a cycle among " + stuck);
     }
     return out;

@@ -24,6 +24,9 @@ final class PlanRenderer {
 
   static Path render(Plan plan, Path dir) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target) && !Files.isDirectory(target)) {
+      throw new IOException(target + " is a file, not a directory; choose an empty or new directory");
+    }
     if (Files.isDirectory(target) && !isEmpty(target) && !Files.exists(target.resolve("plan.json"))) {
       throw new IOException(target + " is not empty and holds no earlier plan; choose an empty or new directory");
     }

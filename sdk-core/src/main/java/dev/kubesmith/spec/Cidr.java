@@ -24,7 +24,7 @@ public final class Cidr {
     }
     Optional<Ipv4> addr = Ipv4.tryParse(t.substring(0, slash));
     String p = t.substring(slash + 1);
-    if (addr.isEmpty() || p.isEmpty() || p.length() > 2 || !p.chars().allMatch(Character::isDigit)
+    if (addr.isEmpty() || p.isEmpty() || p.length() > 2 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
         || Integer.parseInt(p) > 32) {
       throw new IllegalArgumentException(
           "'" + text + "' is not a CIDR; write an IPv4 address and a prefix 0-32, e.g. 10.0.0.0/16");

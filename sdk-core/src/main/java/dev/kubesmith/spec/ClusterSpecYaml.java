@@ -143,8 +143,8 @@ final class ClusterSpecYaml {
     NetworkPlan network(Map<String, Object> n) {
       known("network", n, Set.of("podCidr", "serviceCidr", "hostNetworks", "nodeCidrMaskSize", "dnsDomain", "notes"));
       ImmutableNetworkPlan.Builder b = NetworkPlan.builder()
-          .podCidr(str("network.podCidr", n.get("podCidr"), true).orElse(NetworkPlan.DEFAULT_POD_CIDR))
-          .serviceCidr(str("network.serviceCidr", n.get("serviceCidr"), true).orElse(NetworkPlan.DEFAULT_SERVICE_CIDR));
+          .podCidr(str("network.podCidr", n.get("podCidr"), false).orElse(NetworkPlan.DEFAULT_POD_CIDR))
+          .serviceCidr(str("network.serviceCidr", n.get("serviceCidr"), false).orElse(NetworkPlan.DEFAULT_SERVICE_CIDR));
       List<Object> nets = list("network.hostNetworks", n.get("hostNetworks"));
       for (int i = 0; i < nets.size(); i++) {
         str("network.hostNetworks[" + i + "]", nets.get(i), true).ifPresent(b::addHostNetworks);

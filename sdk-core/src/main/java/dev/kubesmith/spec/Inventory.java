@@ -70,7 +70,7 @@ public final class Inventory {
   public static Format detect(String fileName, String text) {
     String name = fileName.toLowerCase(Locale.ROOT);
     String trimmed = text.stripLeading();
-    if (name.endsWith(".json") || trimmed.startsWith("{")) {
+    if (name.endsWith(".json") || trimmed.startsWith("{") || trimmed.matches("(?s)\\[\\s*[\\[{\"\\]].*")) {
       return Format.TERRAFORM_JSON;
     }
     if (name.endsWith(".yaml") || name.endsWith(".yml")) {

@@ -73,7 +73,7 @@ final class InventoryFormats {
 
   /** Parses 8G, 8192M, 8Gi or a plain number of MiB. */
   static int memoryMib(String v) {
-    String s = v.trim().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
+    String s = v.trim().toUpperCase(Locale.ROOT).replaceFirst("I?B?$", "");
     if (s.endsWith("G")) {
       return Integer.parseInt(s.substring(0, s.length() - 1)) * 1024;
     }

@@ -28,7 +28,7 @@ public final class Ipv4 implements Comparable<Ipv4> {
     }
     long v = 0;
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
           || (p.length() > 1 && p.charAt(0) == '0')) {
         return Optional.empty();
       }

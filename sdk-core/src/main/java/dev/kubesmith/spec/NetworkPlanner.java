@@ -31,8 +31,16 @@ public final class NetworkPlanner {
 
     // A range the caller gave is fixed; plan the defaulted ones around it.
     podCidr.flatMap(NetworkPlanner::tryParse).ifPresent(taken::add);
+    // Keep the default pod range free for the pod CIDR when the service range has to move.
+    List<Cidr> forService = new ArrayList<>(taken);
+    if (podCidr.isEmpty()) {
+      Cidr pod = Cidr.parse(defaultPod(nodes, nodeMask));
+      if (taken.stream().noneMatch(pod::overlaps)) {
+        forService.add(pod);
+      }
+    }
     String service = serviceCidr.orElseGet(() -> pick("service CIDR", NetworkPlan.DEFAULT_SERVICE_CIDR,
-        serviceCandidates(), taken, notes, "serviceCidr(...)"));
+        serviceCandidates(), forService, notes, "serviceCidr(...)"));
     tryParse(service).ifPresent(taken::add);
     String pod = podCidr.orElseGet(() -> pick("pod CIDR", defaultPod(nodes, nodeMask), podCandidates(nodes, nodeMask),
         taken, notes, "podCidr(...)"));

@@ -147,7 +147,8 @@ class BuildExecutorTest {
         step("nodes", "m1", "join-worker@w1", "join-worker@w2"));
 
     try (Journal journal = Journal.open(dir)) {
-      assertThatThrownBy(() -> executor(runner, 4, BuildListener.NONE).execute(plan, journal))
+      // one step at a time, so join-worker@w1 (earlier in plan order) is done before w2 fails
+      assertThatThrownBy(() -> executor(runner, 1, BuildListener.NONE).execute(plan, journal))
           .isInstanceOf(BuildFailedException.class)
           .hasMessageContaining("join-worker@w2").hasMessageContaining("w2")
           .hasMessageContaining("kubeadm join").hasMessageContaining("exited 1")

@@ -1,0 +1,150 @@
+package dev.kubesmith.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.kubesmith.SeedCluster;
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.component.StubComponents;
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.Role;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BootstrapPlanTest {
+
+  /** clustera with the stub load balancer and pod network the ServiceLoader finds for this cluster name. */
+  private static Plan haPlan() {
+    return Cluster.ha().name(StubComponents.DEFAULTS_CLUSTER).inventory(Inventory.load(SeedCluster.hostsFile()))
+        .vip(SeedCluster.VIP).build().plan();
+  }
+
+  @Test
+  void preparesEveryHostFirst() {
+    Plan plan = haPlan();
+
+    assertThat(plan.steps()).filteredOn(s -> s.phase() == Phase.PREPARE_HOSTS).extracting(Step::id).containsExactly(
+        "prepare@bastion", "prepare@lb1", "prepare@lb2", "prepare@master1", "prepare@master2", "prepare@master3",
+        "prepare@worker1", "prepare@worker2", "prepare@worker3", "prepare@nfs1");
+    assertThat(plan.requireStep("prepare@master1").dependsOn()).isEmpty();
+  }
+
+  @Test
+  void initialisesTheFirstMasterAfterTheLoadBalancers() {
+    Step init = haPlan().requireStep("kubeadm-init@master1");
+
+    assertThat(init.host()).contains("master1");
+    assertThat(init.dependsOn()).containsExactlyInAnyOrder("prepare@master1", "stub-lb@lb1", "stub-lb@lb2");
+    assertThat(init.commands()).containsExactly("kubeadm init --config /etc/kubernetes/kubeadm-config.yaml --upload-certs");
+    assertThat(init.files()).extracting(FileArtifact::path, FileArtifact::mode)
+        .containsExactly(tuple(Bootstrap.KUBEADM_CONFIG, 0600));
+    assertThat(init.check()).contains("test -f /etc/kubernetes/admin.conf");
+  }
+
+  @Test
+  void readsTheJoinCredentialsAsCapturedSecrets() {
+    Step credentials = haPlan().requireStep("join-credentials@master1");
+
+    assertThat(credentials.dependsOn()).containsExactly("kubeadm-init@master1");
+    assertThat(credentials.captures()).containsOnlyKeys(
+        KubeadmConfig.JOIN_TOKEN, KubeadmConfig.CA_CERT_HASH, KubeadmConfig.CERTIFICATE_KEY, Bootstrap.ADMIN_KUBECONFIG);
+  }
+
+  @Test
+  void joinsTheOtherMastersOneAtATime() {
+    Plan plan = haPlan();
+
+    assertThat(plan.requireStep("join-master@master2").dependsOn())
+        .containsExactlyInAnyOrder("prepare@master2", "join-credentials@master1", "stub-cni");
+    assertThat(plan.requireStep("join-master@master3").dependsOn())
+        .containsExactlyInAnyOrder("prepare@master3", "join-credentials@master1", "join-master@master2", "stub-cni");
+  }
+
+  @Test
+  void joinsWorkersAfterOnlyTheirPreparationTheCredentialsAndThePodNetwork() {
+    Plan plan = haPlan();
+
+    for (String w : List.of("worker1", "worker2", "worker3")) {
+      Step join = plan.requireStep("join-worker@" + w);
+      assertThat(join.phase()).isEqualTo(Phase.JOIN_WORKERS);
+      assertThat(join.host()).contains(w);
+      assertThat(join.dependsOn()).as(join.id())
+          .containsExactlyInAnyOrder("prepare@" + w, "join-credentials@master1", "stub-cni");
+    }
+  }
+
+  @Test
+  void appliesThePodNetworkAfterTheControlPlane() {
+    assertThat(haPlan().requireStep("stub-cni").dependsOn())
+        .containsExactlyInAnyOrder("kubeadm-init@master1", "join-credentials@master1");
+  }
+
+  @Test
+  void labelsTheNodesOnceEveryNodeHasJoined() {
+    Step nodes = haPlan().requireStep("nodes");
+
+    assertThat(nodes.host()).isEmpty();
+    assertThat(nodes.dependsOn()).containsExactlyInAnyOrder("join-credentials@master1", "join-master@master2",
+        "join-master@master3", "join-worker@worker1", "join-worker@worker2", "join-worker@worker3");
+    assertThat(nodes.manifests()).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("node-labels");
+      assertThat(m.yaml()).contains("name: master1", "node-role.kubernetes.io/control-plane: \"\"",
+          "name: worker3", "node-role.kubernetes.io/worker: \"\"");
+    });
+  }
+
+  @Test
+  void ordersEveryStepAfterItsDependencies() {
+    Plan plan = haPlan();
+
+    Set<String> done = new HashSet<>();
+    for (Step s : plan.steps()) {
+      assertThat(done).as("dependencies of %s", s.id()).containsAll(s.dependsOn());
+      done.add(s.id());
+    }
+    assertThat(done).hasSize(plan.steps().size());
+  }
+
+  @Test
+  void estimatesTheHaBuildsCriticalPath() {
+    Plan plan = haPlan();
+
+    // prepare master (120) + init (90) + credentials (5) + cni (5) + master2 (60) + master3 (60) + nodes (30)
+    assertThat(plan.criticalPath(Step::estimate)).isEqualTo(Duration.ofSeconds(370));
+    assertThat(plan.criticalChain(Step::estimate)).containsExactly("prepare@master1", "kubeadm-init@master1",
+        "join-credentials@master1", "stub-cni", "join-master@master2", "join-master@master3", "nodes");
+  }
+
+  @Test
+  void preparesEachKindOfHostWithItsOwnFiles() {
+    Plan plan = haPlan();
+
+    assertThat(plan.requireStep("prepare@worker1").files()).extracting(FileArtifact::path).containsExactly(
+        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.MODULES, HostPreparation.SCRIPT);
+    assertThat(plan.requireStep("prepare@lb1").files()).extracting(FileArtifact::path).containsExactly(
+        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.SCRIPT);
+    assertThat(plan.requireStep("prepare@bastion").files()).extracting(FileArtifact::path).containsExactly(
+        HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT);
+    assertThat(plan.requireStep("prepare@worker1").files()).filteredOn(f -> f.path().equals(HostPreparation.SCRIPT))
+        .singleElement().satisfies(f -> assertThat(f.modeOctal()).isEqualTo("0755"));
+    assertThat(plan.requireStep("prepare@worker1").check()).contains(HostPreparation.SCRIPT + " --check");
+  }
+
+  @Test
+  void plansASingleMasterWithoutWorkersAndNotesTheTaint() {
+    Plan plan = Cluster.singleMaster().inventory(Inventory.of(Host.of("solo", "192.168.4.31", Role.MASTER))).build().plan();
+
+    assertThat(plan.steps()).extracting(Step::id)
+        .containsExactly("prepare@solo", "kubeadm-init@solo", "join-credentials@solo", "nodes");
+    assertThat(plan.requireStep("join-credentials@solo").captures()).doesNotContainKey(KubeadmConfig.CERTIFICATE_KEY);
+    assertThat(plan.notes()).singleElement().asString().contains("node-role.kubernetes.io/control-plane-");
+  }
+}

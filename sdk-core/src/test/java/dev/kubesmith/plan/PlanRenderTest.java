@@ -1,0 +1,209 @@
+package dev.kubesmith.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kubesmith.SeedCluster;
+import dev.kubesmith.bootstrap.Bootstrap;
+import dev.kubesmith.bootstrap.HostPreparation;
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.component.StubComponents;
+import dev.kubesmith.spec.Inventory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+class PlanRenderTest {
+  private static final String PASSPHRASE = "correct-horse-battery-staple";
+  private static final Set<String> SECRET_NAMES = Set.of(
+      "join-token", "ca-cert-hash", "certificate-key", Bootstrap.ADMIN_KUBECONFIG);
+
+  @TempDir
+  Path tmp;
+
+  private static Cluster cluster(int workers) {
+    return Cluster.ha().name(StubComponents.DEFAULTS_CLUSTER).inventory(Inventory.load(SeedCluster.hostsFile()))
+        .vip(SeedCluster.VIP).publicVip(SeedCluster.PUBLIC_VIP).workers(workers)
+        .ssh(Ssh.user("ops").passphrase(PASSPHRASE.toCharArray()))
+        .build();
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> jsonSteps(Path dir) throws IOException {
+    Map<String, Object> root = JsonMapper.shared().readValue(Files.readString(dir.resolve("plan.json")), Map.class);
+    return (List<Map<String, Object>>) root.get("steps");
+  }
+
+  @Test
+  void writesPlanJsonWithEveryStep() throws Exception {
+    Plan plan = cluster(3).plan();
+
+    Path out = plan.render(tmp.resolve("out"));
+
+    Map<?, ?> root = JsonMapper.shared().readValue(Files.readString(out.resolve("plan.json")), Map.class);
+    assertThat(root.get("cluster")).isEqualTo(StubComponents.DEFAULTS_CLUSTER);
+    assertThat(root.get("topology")).isEqualTo("HA");
+    List<Map<String, Object>> steps = jsonSteps(out);
+    assertThat(steps).extracting(s -> s.get("id")).containsExactlyElementsOf(plan.steps().stream().map(Step::id).toList());
+    Map<String, Object> join = steps.stream().filter(s -> s.get("id").equals("join-worker@worker1")).findFirst().orElseThrow();
+    assertThat(join).containsEntry("phase", "JOIN_WORKERS").containsEntry("host", "worker1")
+        .containsEntry("commands", List.of("kubeadm join --config " + Bootstrap.KUBEADM_JOIN));
+    assertThat((List<Object>) join.get("dependsOn"))
+        .containsExactlyInAnyOrder("prepare@worker1", "join-credentials@master1", "stub-cni");
+    assertThat((List<Object>) join.get("files"))
+        .containsExactly(Map.of("path", Bootstrap.KUBEADM_JOIN, "mode", "0600", "owner", "root:root"));
+    Map<String, Object> cni = steps.stream().filter(s -> s.get("id").equals("stub-cni")).findFirst().orElseThrow();
+    assertThat(cni).containsEntry("host", null).containsEntry("manifests", List.of("cluster/stub-cni.yaml"));
+    Map<String, Object> credentials = steps.stream().filter(s -> s.get("id").equals("join-credentials@master1"))
+        .findFirst().orElseThrow();
+    assertThat((List<Object>) credentials.get("captures")).containsExactlyInAnyOrderElementsOf(SECRET_NAMES);
+  }
+
+  @Test
+  void writesEveryHostFileUnderItsHostAndAbsolutePath() throws Exception {
+    Plan plan = cluster(3).plan();
+
+    Path out = plan.render(tmp.resolve("out"));
+
+    for (Step s : plan.steps()) {
+      for (FileArtifact f : s.files()) {
+        Path p = out.resolve("hosts").resolve(s.host().orElseThrow()).resolve(f.path().substring(1));
+        assertThat(p).as("%s of %s", f.path(), s.id()).hasContent(f.content());
+      }
+    }
+    assertThat(out.resolve("hosts/master1/etc/kubernetes/kubeadm-config.yaml")).content()
+        .contains("controlPlaneEndpoint: 192.168.4.130:6443");
+    assertThat(out.resolve("hosts/lb1/etc/stub-lb/backends")).content().contains("master3 192.168.4.33:6443");
+    assertThat(out.resolve("hosts/bastion" + HostPreparation.SCRIPT)).exists();
+  }
+
+  @Test
+  void writesEveryManifestAndTheMarkdown() throws Exception {
+    Plan plan = cluster(3).plan();
+
+    Path out = plan.render(tmp.resolve("out"));
+
+    assertThat(out.resolve("cluster/stub-cni.yaml")).content().contains("podCidr: 10.0.0.0/16");
+    assertThat(out.resolve("cluster/node-labels.yaml")).content().contains("name: worker3");
+    assertThat(out.resolve("plan.md")).content()
+        .startsWith("# Plan for cluster `" + StubComponents.DEFAULTS_CLUSTER + "`")
+        .contains("- private VIP: 192.168.4.130", "- public VIP: 203.0.113.130", "#### `kubeadm-init@master1` on `master1`",
+            "#### `stub-cni` on the Kubernetes API", "- captures secret `join-token`", "- applies `cluster/stub-cni.yaml`")
+        .isEqualTo(plan.toMarkdown());
+    assertThat(out.resolve("plan.json")).content().isEqualTo(plan.toJson());
+  }
+
+  @Test
+  void replacesAnEarlierPlan() throws Exception {
+    Path out = tmp.resolve("out");
+    cluster(3).plan().render(out);
+
+    Plan smaller = cluster(1).plan();
+    smaller.render(out);
+
+    assertThat(out.resolve("hosts/worker3")).doesNotExist();
+    assertThat(out.resolve("hosts/worker1")).isDirectory();
+    assertThat(jsonSteps(out)).extracting(s -> s.get("id")).doesNotContain("join-worker@worker3", "join-worker@worker2");
+    assertThat(names(tmp)).as("no staging left behind")
+        .containsExactly("out");
+  }
+
+  @Test
+  void refusesANonEmptyDirectoryWithoutAPlanAndLeavesItUntouched() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("home"));
+    Files.writeString(out.resolve("notes.txt"), "mine");
+
+    assertThatThrownBy(() -> cluster(3).plan().render(out))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("is not empty and holds no earlier plan");
+
+    assertThat(files(out)).containsExactly(out.resolve("notes.txt"));
+    assertThat(out.resolve("notes.txt")).hasContent("mine");
+    assertThat(names(tmp)).containsExactly("home");
+  }
+
+  @Test
+  void rendersIntoAnEmptyDirectory() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("empty"));
+
+    cluster(3).plan().render(out);
+
+    assertThat(out.resolve("plan.json")).isRegularFile();
+  }
+
+  @Test
+  void refusesToReplaceARegularFileWithThePlan() throws Exception {
+    // Only "a directory holding an earlier plan is replaced"; a file of the user's is not a plan.
+    Path out = Files.writeString(tmp.resolve("plan-notes"), "mine");
+
+    assertThatThrownBy(() -> cluster(3).plan().render(out)).isInstanceOf(UncheckedIOException.class);
+
+    assertThat(out).isRegularFile().hasContent("mine");
+  }
+
+  @Test
+  void rendersNoSecretValueOnlyPlaceholders() throws Exception {
+    Plan plan = cluster(3).plan();
+    Pattern placeholder = Pattern.compile("\\{\\{secret:([^}]*)}}");
+    Pattern kubeadmToken = Pattern.compile("\\b[a-z0-9]{6}\\.[a-z0-9]{16}\\b");
+    Pattern certHash = Pattern.compile("sha256:[0-9a-f]{64}");
+
+    Path out = plan.render(tmp.resolve("out"));
+
+    List<Path> rendered = files(out);
+    assertThat(rendered).hasSizeGreaterThan(20);
+    for (Path f : rendered) {
+      String text = Files.readString(f);
+      assertThat(text).as(f.toString()).doesNotContain(PASSPHRASE).doesNotContain("BEGIN OPENSSH PRIVATE KEY")
+          .doesNotContainPattern(kubeadmToken).doesNotContainPattern(certHash);
+      placeholder.matcher(text).results().forEach(m ->
+          assertThat(SECRET_NAMES).as("secret named in %s", f).contains(m.group(1)));
+    }
+    assertThat(out.resolve("hosts/worker1" + Bootstrap.KUBEADM_JOIN)).content()
+        .contains("{{secret:join-token}}", "{{secret:ca-cert-hash}}");
+    assertThat(out.resolve("hosts/master2" + Bootstrap.KUBEADM_JOIN)).content().contains("{{secret:certificate-key}}");
+  }
+
+  @Test
+  void refusesAClusterStepThatWritesHostFiles() {
+    Plan plan = new PlanBuilder().add(Step.builder().id("api").phase(Phase.ADDONS).description("api")
+        .addFiles(FileArtifact.of("/etc/x", "x")).build()).build(SeedCluster.ha());
+
+    assertThatThrownBy(() -> plan.render(tmp.resolve("out")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cluster step api cannot write host files");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void refusesTwoManifestsWithOneName() {
+    Plan plan = new PlanBuilder()
+        .add(Step.builder().id("a").phase(Phase.ADDONS).description("a").addManifests(Manifest.of("m", "x: 1")).build())
+        .add(Step.builder().id("b").phase(Phase.ADDONS).description("b").addManifests(Manifest.of("m", "x: 2")).build())
+        .build(SeedCluster.ha());
+
+    assertThatThrownBy(() -> plan.render(tmp.resolve("out")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("two manifests are named m");
+  }
+}
