@@ -18,6 +18,10 @@ public interface ComponentProvider {
     return false;
   }
 
-  /** Creates the component; throws {@link dev.kubesmith.spec.InvalidSpecException} for bad settings. */
+  /**
+   * Creates the component. Bad settings are best reported by the component's {@code validate(spec)},
+   * so they are listed with every other problem; throwing {@link dev.kubesmith.spec.InvalidSpecException}
+   * here is also accepted and its problems are collected.
+   */
   Component create(ComponentSpec spec);
 }

@@ -1,0 +1,50 @@
+package dev.kubesmith.network.firewall;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Renders {@code /usr/local/lib/kubesmith/apply-firewall.sh}, which applies {@link IptablesRules}
+ * on a running node without disturbing kube-proxy or Calico: it creates {@value IptablesRules#CHAIN}
+ * and the INPUT jump only when missing, then loads the file with {@code iptables-restore --noflush},
+ * which flushes and refills just the chains the file declares (that one) and sets the policies in
+ * one transaction. It installs and enables the boot-time loader (netfilter-persistent on Debian,
+ * iptables-services on RHEL) and records what it applied, so {@code --check} can tell whether the
+ * live chain still matches. The same script serves every host; it reads the host's own rules file.
+ * The script's text is the resource {@code apply-firewall.sh} next to this class.
+ *
+ * <pre>{@code
+ * FileArtifact script = FileArtifact.of(FirewallScript.PATH, FirewallScript.render(), FirewallScript.MODE);
+ * }</pre>
+ */
+public final class FirewallScript {
+  /** Path of the script on every host. */
+  public static final String PATH = "/usr/local/lib/kubesmith/apply-firewall.sh";
+  public static final int MODE = 0755;
+  /** Where the script records the state it applied; {@code KUBESMITH_STATE_DIR} overrides it. */
+  public static final String STATE_DIR = "/var/lib/kubesmith";
+
+  private static final String TEMPLATE = template();
+
+  private FirewallScript() {}
+
+  /** The script; pure, always the same text. */
+  public static String render() {
+    return TEMPLATE.replace("@RULES@", IptablesRules.PATH)
+        .replace("@CHAIN@", IptablesRules.CHAIN)
+        .replace("@STATE_DIR@", STATE_DIR);
+  }
+
+  private static String template() {
+    try (InputStream in = FirewallScript.class.getResourceAsStream("apply-firewall.sh")) {
+      if (in == null) {
+        throw new IllegalStateException("apply-firewall.sh is missing from the sdk-network jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read apply-firewall.sh from the sdk-network jar", e);
+    }
+  }
+}

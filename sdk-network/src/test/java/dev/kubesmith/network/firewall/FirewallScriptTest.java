@@ -1,0 +1,160 @@
+package dev.kubesmith.network.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.HostTool;
+import dev.kubesmith.network.testing.NetworkNamespace;
+import dev.kubesmith.spec.ClusterSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The apply script run for real against iptables in a throwaway network namespace, with stubs first
+ * on PATH for the package manager and systemctl, so nothing of the machine itself is changed.
+ */
+class FirewallScriptTest {
+  private static final String JUMP = "-A INPUT -j KUBESMITH-INPUT";
+  private final ClusterSpec spec = Clusters.ha();
+
+  @TempDir
+  Path dir;
+  private Path script;
+  private Path rules;
+  private Path stubs;
+
+  @BeforeAll
+  static void root() {
+    HostTool.requireRoot();
+  }
+
+  @BeforeEach
+  void files() throws IOException {
+    script = Files.writeString(dir.resolve("apply-firewall.sh"), FirewallScript.render());
+    rules = Files.writeString(dir.resolve("rules.v4"), IptablesRules.render(spec, spec.requireHost("master1")));
+    stubs = Files.createDirectories(dir.resolve("stubs"));
+    // dpkg says iptables-persistent is missing, so the Debian install path runs (against the stubs)
+    for (String tool : List.of("apt-get", "dpkg", "debconf-set-selections", "systemctl", "dnf", "rpm", "netfilter-persistent")) {
+      Path stub = stubs.resolve(tool);
+      Files.writeString(stub, "#!/bin/sh\necho \"" + tool + " $*\" >>\"" + dir.resolve("calls.log") + "\"\ncat >/dev/null\n"
+          + (tool.equals("dpkg") ? "exit 1\n" : "exit 0\n"));
+      Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void passesShellcheck() {
+    HostTool.Result check = HostTool.shellcheck(FirewallScript.render(), dir);
+
+    assertThat(check.ok()).as(check.describe()).isTrue();
+  }
+
+  @Test
+  void appliesItsOwnChainAndLeavesKubeProxysChainsAndJumpsAlone() throws IOException {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      simulateKubeProxy(ns);
+
+      HostTool.Result apply = apply(ns);
+
+      assertThat(apply.ok()).as(apply.describe()).isTrue();
+      List<String> input = ns.run("iptables", "-S", "INPUT").output().lines().toList();
+      assertThat(input).contains("-P INPUT DROP", "-A INPUT -j KUBE-FIREWALL").containsOnlyOnce(JUMP);
+      assertThat(ns.run("iptables", "-S", "KUBE-FIREWALL").output()).contains("-A KUBE-FIREWALL -j RETURN");
+      assertThat(ns.run("iptables", "-t", "nat", "-S", "PREROUTING").output()).contains("-A PREROUTING -j KUBE-SERVICES");
+      assertThat(ns.run("iptables", "-S", "KUBESMITH-INPUT").output().lines().filter(l -> l.startsWith("-A ")))
+          .hasSize((int) Files.readString(rules).lines().filter(l -> l.startsWith("-A KUBESMITH-INPUT ")).count());
+    }
+  }
+
+  @Test
+  void installsAndEnablesTheBootTimeLoaderWithoutSavingTheLiveTables() throws IOException {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      HostTool.Result apply = apply(ns);
+
+      assertThat(apply.ok()).as(apply.describe()).isTrue();
+      assertThat(Files.readString(dir.resolve("calls.log")))
+          .contains("debconf-set-selections", "apt-get install -y -q -o Dpkg::Options::=--force-confdef"
+              + " -o Dpkg::Options::=--force-confold iptables iptables-persistent",
+              "systemctl enable -q netfilter-persistent")
+          .doesNotContain("save");
+    }
+  }
+
+  @Test
+  void runningAgainChangesNothingAndRepairsADuplicatedJump() {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      simulateKubeProxy(ns);
+      applied(ns);
+      String first = ns.run("iptables", "-S").output();
+
+      applied(ns);
+      assertThat(ns.run("iptables", "-S").output()).isEqualTo(first);
+
+      ns.run("iptables", "-A", "INPUT", "-j", "KUBESMITH-INPUT");
+      applied(ns);
+      assertThat(ns.run("iptables", "-S", "INPUT").output().lines()).containsOnlyOnce(JUMP);
+    }
+  }
+
+  @Test
+  void checkPassesOnlyWhileTheLiveRulesAreTheOnesAppliedFromTheFile() throws IOException {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      assertThat(check(ns).ok()).as("before the first apply").isFalse();
+
+      applied(ns);
+      assertThat(check(ns).ok()).as("right after apply").isTrue();
+
+      ns.run("iptables", "-A", "KUBESMITH-INPUT", "-j", "ACCEPT");
+      assertThat(check(ns).ok()).as("after a rule was added to the chain by hand").isFalse();
+
+      applied(ns);
+      ns.run("iptables", "-P", "INPUT", "ACCEPT");
+      assertThat(check(ns).ok()).as("after the INPUT policy was opened").isFalse();
+
+      applied(ns);
+      Files.writeString(rules, IptablesRules.render(spec, spec.requireHost("lb1")));
+      assertThat(check(ns).ok()).as("after the rules file changed but was not applied").isFalse();
+    }
+  }
+
+  private static void simulateKubeProxy(NetworkNamespace ns) {
+    for (String[] cmd : List.of(new String[] {"-N", "KUBE-FIREWALL"}, new String[] {"-A", "KUBE-FIREWALL", "-j", "RETURN"},
+        new String[] {"-I", "INPUT", "-j", "KUBE-FIREWALL"}, new String[] {"-t", "nat", "-N", "KUBE-SERVICES"},
+        new String[] {"-t", "nat", "-A", "PREROUTING", "-j", "KUBE-SERVICES"})) {
+      String[] full = new String[cmd.length + 1];
+      full[0] = "iptables";
+      System.arraycopy(cmd, 0, full, 1, cmd.length);
+      HostTool.Result r = ns.run(full);
+      assertThat(r.ok()).as(r.describe()).isTrue();
+    }
+  }
+
+  private void applied(NetworkNamespace ns) {
+    HostTool.Result r = apply(ns);
+    assertThat(r.ok()).as(r.describe()).isTrue();
+  }
+
+  private HostTool.Result apply(NetworkNamespace ns) {
+    return ns.run(env("bash", script.toString()));
+  }
+
+  private HostTool.Result check(NetworkNamespace ns) {
+    return ns.run(env("bash", script.toString(), "--check"));
+  }
+
+  private String[] env(String... command) {
+    List<String> full = new java.util.ArrayList<>(List.of("env",
+        "PATH=" + stubs + ":/usr/sbin:/usr/bin:/sbin:/bin",
+        "KUBESMITH_FIREWALL_RULES=" + rules,
+        "KUBESMITH_STATE_DIR=" + dir.resolve("state")));
+    full.addAll(List.of(command));
+    return full.toArray(String[]::new);
+  }
+}

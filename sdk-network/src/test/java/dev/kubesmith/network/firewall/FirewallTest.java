@@ -1,0 +1,107 @@
+package dev.kubesmith.network.firewall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.kubesmith.component.ComponentKind;
+import dev.kubesmith.network.internal.HostCommands;
+import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.HostTool;
+import dev.kubesmith.network.testing.Plans;
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.ComponentSpec;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.InvalidSpecException;
+import dev.kubesmith.spec.SshSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FirewallTest {
+  private final ClusterSpec spec = Clusters.ha();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void addsOneFirewallStepPerHostAfterItsPreparation() {
+    Plan plan = Plans.of(spec, Firewall.iptables());
+
+    assertThat(plan.steps().stream().filter(s -> s.phase() == Phase.FIREWALL).map(Step::id))
+        .containsExactlyElementsOf(spec.hosts().stream().map(h -> "firewall@" + h.name()).toList());
+    Step w2 = plan.requireStep("firewall@worker2");
+    assertThat(w2.host()).contains("worker2");
+    assertThat(w2.dependsOn()).containsExactly("prepare@worker2");
+  }
+
+  @Test
+  void writesTheHostsRulesAndTheApplyScriptAndRunsIt() {
+    Step step = Plans.of(spec, Firewall.iptables()).requireStep("firewall@lb2");
+    Host lb2 = spec.requireHost("lb2");
+
+    assertThat(step.files()).extracting(FileArtifact::path, FileArtifact::modeOctal).containsExactly(
+        tuple("/etc/iptables/rules.v4", "0640"), tuple("/usr/local/lib/kubesmith/apply-firewall.sh", "0755"));
+    assertThat(step.files().get(0).content()).isEqualTo(IptablesRules.render(spec, lb2));
+    assertThat(step.files().get(1).content()).isEqualTo(FirewallScript.render());
+    assertThat(step.commands()).containsExactly("/usr/local/lib/kubesmith/apply-firewall.sh");
+  }
+
+  @Test
+  void isDoneOnlyWhenTheFilesAreTheRenderedOnesAndTheLiveChainMatches() {
+    Step step = Plans.of(spec, Firewall.iptables()).requireStep("firewall@master1");
+
+    assertThat(step.check()).hasValueSatisfying(check -> {
+      step.files().forEach(f -> assertThat(check).contains(HostCommands.sha256(f.content()) + "  " + f.path()));
+      assertThat(check).endsWith("&& /usr/local/lib/kubesmith/apply-firewall.sh --check");
+    });
+    HostTool.Result shellcheck = HostTool.shellcheck("#!/bin/sh\n" + step.check().orElseThrow() + "\n", dir);
+    assertThat(shellcheck.ok()).as(shellcheck.describe()).isTrue();
+  }
+
+  @Test
+  void notesThatSshIsOpenToEveryoneWhenThereIsNoBastion() {
+    Plan without = Plans.of(Clusters.haWithoutBastion(), Firewall.iptables());
+    Plan with = Plans.of(spec, Firewall.iptables());
+
+    assertThat(without.notes()).singleElement().asString().contains("No bastion", "SSH", "from anywhere");
+    assertThat(with.notes()).isEmpty();
+  }
+
+  @Test
+  void isTheDefaultFirewallOfEveryCluster() {
+    FirewallProvider provider = new FirewallProvider();
+
+    assertThat(provider.name()).isEqualTo("iptables");
+    assertThat(provider.kind()).isEqualTo(ComponentKind.FIREWALL);
+    assertThat(provider.isDefaultFor(Clusters.ha())).isTrue();
+    assertThat(provider.isDefaultFor(Clusters.singleMaster())).isTrue();
+    assertThat(provider.create(ComponentSpec.of("iptables"))).isSameAs(Firewall.iptables());
+  }
+
+  @Test
+  void reportsABastionThatIsNotAHost() {
+    ClusterSpec s = ClusterSpec.builder().from(Clusters.haWithoutBastion())
+        .ssh(SshSettings.builder().bastion("jump.example.com").build()).build();
+
+    assertThat(Firewall.iptables().validate(s)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("ssh.bastion");
+      assertThat(p.value()).isEqualTo("jump.example.com");
+    });
+    assertThatThrownBy(() -> Plans.of(s, Firewall.iptables())).isInstanceOf(InvalidSpecException.class);
+  }
+
+  @Test
+  void reportsSettingsBecauseItHasNone() {
+    Firewall f = (Firewall) new FirewallProvider().create(ComponentSpec.of("iptables", Map.of("sshFrom", "0.0.0.0/0")));
+
+    assertThat(f.validate(spec)).singleElement()
+        .satisfies(p -> assertThat(p.field()).isEqualTo("components[iptables].settings.sshFrom"));
+    assertThat(Firewall.iptables().validate(spec)).isEmpty();
+  }
+}

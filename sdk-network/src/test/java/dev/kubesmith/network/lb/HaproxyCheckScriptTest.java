@@ -1,0 +1,113 @@
+package dev.kubesmith.network.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.Golden;
+import dev.kubesmith.network.testing.HostTool;
+import dev.kubesmith.network.testing.NetworkNamespace;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Host;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HaproxyCheckScriptTest {
+  private final ClusterSpec spec = Clusters.ha();
+  private final Host lb1 = spec.requireHost("lb1");
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void root() {
+    HostTool.requireRoot();
+  }
+
+  @Test
+  void rendersTheReviewedScript() {
+    Golden.assertMatches("check_haproxy-lb1.sh", HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+  }
+
+  @Test
+  void asksHaproxyOnThisHostsPrivateIpAndStatsPortWithoutCurlOrAProcessCheck() {
+    String script = HaproxyCheckScript.render(lb1, LoadBalancerSettings.of(Map.of("statsPort", "9000")));
+
+    assertThat(script).startsWith("#!/bin/bash\n").contains("/dev/tcp/198.18.4.21/9000 ",
+        "timeout 1", "GET /healthz").doesNotContain("curl", "pgrep", "pidof", "killall");
+  }
+
+  @Test
+  void passesShellcheck() {
+    HostTool.Result check = HostTool.shellcheck(HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()), dir);
+
+    assertThat(check.ok()).as(check.describe()).isTrue();
+  }
+
+  @Test
+  void succeedsOnlyWhileThisHostsHaproxyServesItsMonitorUri() throws IOException {
+    Path script = Files.writeString(dir.resolve("check.sh"), HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HaproxyConfig.render(spec, lb1, LoadBalancerSettings.defaults()));
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      ns.vethPair("eth0", "198.18.4.21/24", "eth1", "198.18.100.21/24");
+      assertThat(ns.run("bash", script.toString()).ok()).as("check with no haproxy running").isFalse();
+
+      Process haproxy = ns.start(dir.resolve("haproxy.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
+      assertThat(eventually(() -> ns.run("bash", script.toString()).ok(), Duration.ofSeconds(10)))
+          .as("check while haproxy serves (haproxy log: %s)", dir.resolve("haproxy.log")).isTrue();
+
+      NetworkNamespace.stop(haproxy);
+      assertThat(ns.run("bash", script.toString()).ok()).as("check after haproxy stopped").isFalse();
+    }
+  }
+
+  @Test
+  void failsWhenTheMonitorUriAnswersAnythingButOk() throws IOException {
+    // an HTTP server on the stats address that answers 503, as haproxy's monitor-uri does under "monitor fail"
+    Path cfg = Files.writeString(dir.resolve("failing.cfg"), """
+        defaults
+            mode http
+            timeout connect 1s
+            timeout client 5s
+            timeout server 5s
+        frontend stats
+            bind 198.18.4.21:8404
+            monitor-uri /healthz
+            monitor fail if TRUE
+        """);
+    Path script = Files.writeString(dir.resolve("check.sh"), HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      ns.vethPair("eth0", "198.18.4.21/24", "eth1", "198.18.100.21/24");
+      ns.start(dir.resolve("failing.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
+      assertThat(eventually(() -> ns.run("bash", "-c", "exec 3<>/dev/tcp/198.18.4.21/8404").ok(), Duration.ofSeconds(10)))
+          .as("the failing haproxy listens").isTrue();
+
+      HostTool.Result check = ns.run("bash", script.toString());
+
+      assertThat(check.ok()).as(check.describe()).isFalse();
+    }
+  }
+
+  /** Polls the condition every 100 ms until it holds or the timeout passes. */
+  static boolean eventually(java.util.function.BooleanSupplier condition, Duration timeout) {
+    Instant end = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(end)) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return condition.getAsBoolean();
+  }
+}
