@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Smoke test of the kubesmith CLI through the real wrapper (jbang-scripts/kubesmith -> jbang -> JBang
+# from Maven Central -> the installed SDK), the way a user runs it. Meant for CI after `mvn verify`:
+#   bash jbang-scripts/smoke-test.sh
+# The mirror is KUBESMITH_UPSTREAM_MIRROR when set, else ../shared/upstream beside the repository.
+# Prints one line per check and last `smoke: N passed, M failed`; exits 1 when a check failed.
+set -uo pipefail
+
+self="${BASH_SOURCE[0]}"
+if resolved="$(readlink -f -- "$self" 2>/dev/null)"; then
+  self="$resolved"
+fi
+here="$(cd "$(dirname -- "$self")" && pwd -P)"
+repo="$(cd "$here/.." && pwd -P)"
+kubesmith="$here/kubesmith"
+mirror="${KUBESMITH_UPSTREAM_MIRROR:-$repo/../shared/upstream}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/kubesmith-smoke.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+out="$work/stdout"
+err="$work/stderr"
+
+# run DIR CMD...: runs CMD in DIR, output to $out and $err; sets $status and $took.
+run() {
+  local dir="$1" start
+  shift
+  start="$(date +%s%N)"
+  (cd "$dir" && "$@") >"$out" 2>"$err"
+  status=$?
+  took="$(awk -v ns="$(($(date +%s%N) - start))" 'BEGIN { printf "%.1fs", ns / 1e9 }')"
+}
+
+# check NAME PROBLEM: PROBLEM empty means the check passed.
+check() {
+  local name="$1" problem="$2"
+  if [[ -z $problem ]]; then
+    passed=$((passed + 1))
+    echo "ok   $name ($took)"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name ($took): $problem"
+    echo "---- exit status $status; stdout:"
+    sed 's/^/  | /' "$out"
+    echo "---- stderr:"
+    sed 's/^/  | /' "$err"
+  fi
+}
+
+# expect_out TEXT...: the first TEXT missing from stdout, as a problem.
+expect_out() {
+  local t
+  for t in "$@"; do
+    if ! grep -qF -- "$t" "$out"; then
+      echo "stdout lacks '$t'"
+      return
+    fi
+  done
+}
+
+# From the repository root, by relative path.
+run "$repo" jbang-scripts/kubesmith --help
+check "kubesmith --help" "$( ((status == 0)) || echo "exit status $status, not 0"; expect_out "Exit codes:" "plan")"
+
+# The others from an unrelated directory, by absolute path.
+run "$work" "$kubesmith" plan --help
+check "kubesmith plan --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+  expect_out --inventory --out --vip --public-vip --pod-cidr --service-cidr --name --mirror "Exit codes:")"
+
+plan="$work/clustera"
+run "$work" "$kubesmith" plan --inventory "$repo/samples/clustera_hosts" --vip 192.168.4.100 \
+  --public-vip 203.0.113.100 --mirror "$mirror" --out "$plan"
+check "kubesmith plan on samples/clustera_hosts" "$( ((status == 0)) || echo "exit status $status, not 0"
+  for f in plan.json plan.md cluster/calico.yaml hosts/lb1/etc/haproxy/haproxy.cfg; do
+    [[ -f $plan/$f ]] || echo "no $f written"
+  done
+  expect_out "steps" "$plan")"
+
+invalid="$work/invalid"
+run "$work" "$kubesmith" plan --inventory "$repo/samples/clustera_hosts" --vip 192.168.4.100 \
+  --pod-cidr 192.168.0.0/16 --service-cidr 10.96.0.0/33 --mirror "$mirror" --out "$invalid"
+check "kubesmith plan with invalid input" "$( ((status != 0)) || echo "exit status 0 on invalid input"
+  [[ ! -e $invalid ]] || echo "$invalid was created"
+  grep -q 192.168.0.0/16 "$err" || echo "stderr does not name the pod CIDR"
+  grep -q 10.96.0.0/33 "$err" || echo "stderr does not name the service CIDR")"
+
+echo "smoke: $passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,108 @@
+package dev.kubesmith.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code kubesmith} command line over the SDK. {@link #run} is the embeddable entry point: it
+ * returns the exit code and never exits the JVM; {@link #main} exits with that code.
+ *
+ * <pre>{@code
+ * int code = KubesmithCli.run(System.out, System.err,
+ *     "plan", "--inventory", "clustera_hosts", "--vip", "192.168.4.100", "--out", "out");
+ * // 0: out/plan.json, out/plan.md, out/hosts/<host>/..., out/cluster/*.yaml
+ * }</pre>
+ */
+@Command(name = "kubesmith",
+    description = "Builds self-managed Kubernetes clusters over SSH.",
+    subcommands = PlanCommand.class,
+    synopsisSubcommandLabel = "COMMAND",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
+        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
+        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
+        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
+        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT},
+    footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})
+public final class KubesmithCli implements Callable<Integer> {
+  /** The command did what was asked. */
+  public static final int OK = 0;
+  /** The input is wrong (spec problems, an unreadable inventory, an unusable output directory). */
+  public static final int INVALID_INPUT = 1;
+  /** The command line itself is wrong (unknown option, missing option or value). */
+  public static final int USAGE = 2;
+  /** An upstream manifest could not be had from the mirror, or writing the result failed. */
+  public static final int UPSTREAM_OR_IO = 3;
+  /** A bug: an unexpected exception, printed with its stack trace. */
+  public static final int INTERNAL = 4;
+
+  static final String OK_TEXT = "ok (plan: the plan was written)";
+  static final String INVALID_INPUT_TEXT = "invalid input: problems in the cluster spec or the inventory, or an "
+      + "unusable --out directory; every problem is printed on stderr, one per line, and nothing is written";
+  static final String USAGE_TEXT = "usage error: unknown or missing option or value";
+  static final String UPSTREAM_OR_IO_TEXT = "upstream/mirror or I/O failure: a pinned upstream file is missing "
+      + "from the mirror or does not match its checksum, or the output could not be written";
+  static final String INTERNAL_TEXT = "internal error (a bug; the stack trace is printed)";
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  private KubesmithCli() {}
+
+  /** Runs the command line and returns its exit code; writes only to {@code out} and {@code err}. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    PrintWriter o = new PrintWriter(out, true);
+    PrintWriter e = new PrintWriter(err, true);
+    try {
+      return commandLine(o, e).execute(args);
+    } finally {
+      o.flush();
+      e.flush();
+    }
+  }
+
+  public static void main(String... args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new KubesmithCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(KubesmithCli::usageError);
+    cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+      cl.getErr().println("error: internal error: " + ex);
+      ex.printStackTrace(cl.getErr());
+      return INTERNAL;
+    });
+    return cli;
+  }
+
+  private static int usageError(ParameterException ex, String[] args) {
+    CommandLine cl = ex.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println("error: " + ex.getMessage());
+    UnmatchedArgumentException.printSuggestions(ex, err);
+    err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
+    return USAGE;
+  }
+
+  /** Without a command there is nothing to do: a usage error. */
+  @Override
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "missing command: choose one of "
+        + String.join(", ", spec.subcommands().keySet()));
+  }
+}
