@@ -78,10 +78,9 @@ public final class Bootstrap {
   private static Step prepare(ClusterSpec spec, Host h) {
     List<FileArtifact> files = new ArrayList<>();
     files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec)));
-    if (!"base".equals(HostPreparation.mode(h))) {
-      files.add(FileArtifact.of(HostPreparation.SYSCTL, HostPreparation.sysctl(h)));
-    }
     if ("node".equals(HostPreparation.mode(h))) {
+      // Load balancer sysctls (ip_nonlocal_bind) belong to the load balancer component.
+      files.add(FileArtifact.of(HostPreparation.SYSCTL, HostPreparation.sysctl(h)));
       files.add(FileArtifact.of(HostPreparation.MODULES, HostPreparation.modules()));
     }
     files.add(FileArtifact.of(HostPreparation.SCRIPT, HostPreparation.script(spec, h), 0755));

@@ -41,9 +41,9 @@ public final class HostPreparation {
     return "overlay\nbr_netfilter\n";
   }
 
+  /** Bridged traffic and forwarding for a node. */
   public static String sysctl(Host host) {
-    String base = "net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n";
-    return host.has(Role.LB) ? "net.ipv4.ip_forward = 1\nnet.ipv4.ip_nonlocal_bind = 1\n" : base;
+    return "net.bridge.bridge-nf-call-iptables = 1\nnet.bridge.bridge-nf-call-ip6tables = 1\nnet.ipv4.ip_forward = 1\n";
   }
 
   /** The preparation script for one host. */

@@ -130,7 +130,7 @@ class BootstrapPlanTest {
     assertThat(plan.requireStep("prepare@worker1").files()).extracting(FileArtifact::path).containsExactly(
         HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.MODULES, HostPreparation.SCRIPT);
     assertThat(plan.requireStep("prepare@lb1").files()).extracting(FileArtifact::path).containsExactly(
-        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.SCRIPT);
+        HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT); // LB sysctls come with the load balancer component
     assertThat(plan.requireStep("prepare@bastion").files()).extracting(FileArtifact::path).containsExactly(
         HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT);
     assertThat(plan.requireStep("prepare@worker1").files()).filteredOn(f -> f.path().equals(HostPreparation.SCRIPT))

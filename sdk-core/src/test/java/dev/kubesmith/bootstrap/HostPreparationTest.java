@@ -86,13 +86,10 @@ class HostPreparationTest {
   }
 
   @Test
-  void setsBridgeSysctlsOnNodesAndNonlocalBindOnLoadBalancers() {
+  void setsBridgeSysctlsOnNodes() {
     assertThat(HostPreparation.sysctl(SPEC.requireHost("worker1")))
         .contains("net.bridge.bridge-nf-call-iptables = 1", "net.ipv4.ip_forward = 1")
         .doesNotContain("ip_nonlocal_bind");
-    assertThat(HostPreparation.sysctl(SPEC.requireHost("lb1")))
-        .contains("net.ipv4.ip_nonlocal_bind = 1", "net.ipv4.ip_forward = 1")
-        .doesNotContain("bridge");
     assertThat(HostPreparation.modules()).isEqualTo("overlay\nbr_netfilter\n");
   }
 }
