@@ -1,0 +1,264 @@
+package dev.kubesmith.e2e;
+
+import static dev.kubesmith.e2e.SandboxBuilds.FAST;
+import static dev.kubesmith.e2e.SandboxBuilds.executor;
+import static dev.kubesmith.e2e.SandboxBuilds.plan;
+import static dev.kubesmith.e2e.SandboxBuilds.spec;
+import static dev.kubesmith.e2e.SandboxBuilds.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kubesmith.exec.BuildExecutor;
+import dev.kubesmith.exec.BuildFailedException;
+import dev.kubesmith.exec.BuildListener;
+import dev.kubesmith.exec.BuildResult;
+import dev.kubesmith.exec.Journal;
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.plan.Secrets;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.ssh.Redactor;
+import dev.kubesmith.ssh.SshException;
+import dev.kubesmith.testkit.Sandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3 on real sshd: the SSH layer and the executor against eight simulated hosts, every
+ * connection through the bastion.
+ */
+class RemoteExecutionTest {
+  private static final List<String> NODES = List.of("master1", "worker1", "worker2", "worker3", "worker4", "worker5",
+      "worker6");
+  private static Sandbox sandbox;
+  private static ClusterSpec spec;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    Sandbox.Builder b = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+        .host("master1", "198.18.4.31", Role.MASTER);
+    for (int i = 1; i <= 6; i++) {
+      b.host("worker" + i, "198.18.4.4" + i, Role.WORKER);
+    }
+    b.host("worker7", "198.18.4.47", Role.WORKER); // its host key gets changed; the plans leave it alone
+    sandbox = b.build().start();
+    spec = spec(sandbox, sandbox.ssh().connectTimeoutSeconds(3));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  /** Per node: write a file (phase 1), read it back and install a package (phase 2); then one final step. */
+  private static Plan threePhasePlan(String tag) {
+    List<Step> steps = new ArrayList<>();
+    for (String h : NODES) {
+      steps.add(Step.builder().id("write@" + h).phase(Phase.PREPARE_HOSTS).host(h).description("write")
+          .addFiles(FileArtifact.of("/etc/kubesmith/e2e.conf", "host=" + h + " tag=" + tag + "\n", 0640))
+          .check("grep -qx 'host=" + h + " tag=" + tag + "' /etc/kubesmith/e2e.conf").build());
+      steps.add(Step.builder().id("install@" + h).phase(Phase.FIREWALL).host(h).description("install")
+          .addDependsOn("write@" + h).addCommands("grep -q " + tag + " /etc/kubesmith/e2e.conf",
+              "apt-get install -y e2e-" + tag).build());
+    }
+    steps.add(Step.builder().id("final@master1").phase(Phase.NODES).host("master1").description("final")
+        .addAfterPhases(Phase.FIREWALL).addCommands("systemctl restart e2e-" + tag, "touch /root/e2e-" + tag + "-done")
+        .build());
+    return plan(spec, steps);
+  }
+
+  @Test
+  void runsAMultiPhasePlanOnEveryHostThroughTheBastion() {
+    BuildResult result = executor(spec, Duration.ofSeconds(30), BuildListener.NONE, new Redactor(), FAST)
+        .execute(threePhasePlan("first"), Journal.inMemory());
+
+    assertThat(result.ran()).hasSize(2 * NODES.size() + 1);
+    for (String h : NODES) {
+      assertThat(sandbox.host(h).readFile("/etc/kubesmith/e2e.conf")).isEqualTo("host=" + h + " tag=first\n");
+      assertThat(sandbox.host(h).exec("stat", "-c", "%a %U", "/etc/kubesmith/e2e.conf").stdout().strip())
+          .isEqualTo("640 root");
+      assertThat(sandbox.host(h).calls("apt-get")).anySatisfy(c -> assertThat(c.args()).contains("e2e-first"));
+    }
+    assertThat(sandbox.host("master1").exec("test", "-f", "/root/e2e-first-done").exitCode()).isZero();
+  }
+
+  @Test
+  void aFailedStepRunAgainResumesWithoutRepeatingCompletedSteps() {
+    sandbox.host("master1").failNext("systemctl", 1, 1, "Failed to restart e2e-resume.service: Unit not found.");
+    Plan plan = threePhasePlan("resume");
+
+    try (Journal journal = Journal.open(dir)) {
+      assertThatThrownBy(() -> executor(spec, Duration.ofSeconds(30), BuildListener.NONE, new Redactor(), FAST)
+          .execute(plan, journal))
+          .isInstanceOf(BuildFailedException.class)
+          .hasMessageContaining("final@master1").hasMessageContaining("master1")
+          .hasMessageContaining("systemctl restart e2e-resume").hasMessageContaining("exited 1")
+          .hasMessageContaining("Unit not found");
+    }
+    List<Integer> installsBefore = NODES.stream().map(h -> installs(h, "e2e-resume")).toList();
+    assertThat(installsBefore).containsOnly(1);
+    int restarts = restarts();
+    assertThat(restarts).isEqualTo(1); // a deterministic failure is not retried
+
+    try (Journal journal = Journal.open(dir)) {
+      BuildResult second = executor(spec, Duration.ofSeconds(30), BuildListener.NONE, new Redactor(), FAST)
+          .execute(plan, journal);
+      assertThat(second.ran()).containsExactly("final@master1");
+      assertThat(second.skipped()).hasSize(2 * NODES.size());
+    }
+    assertThat(NODES.stream().map(h -> installs(h, "e2e-resume")).toList()).isEqualTo(installsBefore);
+    assertThat(restarts()).isEqualTo(restarts + 1);
+  }
+
+  private static int restarts() {
+    return (int) sandbox.host("master1").calls("systemctl").stream().filter(c -> c.args().contains("e2e-resume")).count();
+  }
+
+  private static int installs(String host, String pkg) {
+    return (int) sandbox.host(host).calls("apt-get").stream().filter(c -> c.args().contains(pkg)).count();
+  }
+
+  @Test
+  void retriesAConnectionDroppedMidStepAndCompletes() throws Exception {
+    AtomicInteger retries = new AtomicInteger();
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    BuildListener dropMidCommand = new BuildListener() {
+      @Override
+      public void stepStarted(Step step) {
+        if (step.id().equals("slow@worker2") && retries.get() == 0) {
+          // the command is running by then: its exit status is lost and the 3 s command timeout fires
+          timer.schedule(() -> sandbox.host("worker2").dropConnections(Duration.ofSeconds(4)), 700,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      }
+
+      @Override
+      public void stepRetried(Step step, int attempt, Duration wait, Throwable error) {
+        retries.incrementAndGet();
+      }
+    };
+    executor(spec, Duration.ofSeconds(30), BuildListener.NONE, new Redactor(), FAST).execute(
+        plan(spec, List.of(step("warm@worker2", Phase.PREPARE_HOSTS, "worker2", "true"))), Journal.inMemory());
+    Plan plan = plan(spec, List.of(step("slow@worker2", Phase.PREPARE_HOSTS, "worker2",
+        "sleep 2; echo ran >> /root/slow-runs")));
+
+    try {
+      BuildResult result = executor(spec, Duration.ofSeconds(3), dropMidCommand, new Redactor(), FAST)
+          .execute(plan, Journal.inMemory());
+      assertThat(result.ran()).containsExactly("slow@worker2");
+    } finally {
+      timer.shutdownNow();
+    }
+    assertThat(retries.get()).isPositive();
+    assertThat(sandbox.host("worker2").readFile("/root/slow-runs")).contains("ran");
+  }
+
+  @Test
+  void refusesAChangedHostKeyNamingBothFingerprintsWithoutRetrying() {
+    String before = sandbox.host("worker7").hostKey();
+    sandbox.host("worker7").changeHostKey();
+    AtomicInteger retries = new AtomicInteger();
+    BuildListener count = new BuildListener() {
+      @Override
+      public void stepRetried(Step step, int attempt, Duration wait, Throwable error) {
+        retries.incrementAndGet();
+      }
+    };
+    Plan plan = plan(spec, List.of(step("touch@worker7", Phase.PREPARE_HOSTS, "worker7", "true")));
+
+    assertThatThrownBy(() -> executor(spec, Duration.ofSeconds(10), count, new Redactor(), FAST)
+        .execute(plan, Journal.inMemory()))
+        .isInstanceOf(BuildFailedException.class)
+        .satisfies(e -> {
+          SshException ssh = findCause(e, SshException.class);
+          assertThat(ssh.kind()).isEqualTo(SshException.Kind.HOST_KEY);
+          assertThat(ssh.getMessage()).contains("worker7", "CHANGED", "198.18.4.47");
+          assertThat(ssh.getMessage().split("SHA256:", -1)).hasSize(3); // both fingerprints
+        });
+    assertThat(retries.get()).isZero();
+    assertThat(sandbox.host("worker7").hostKey()).isNotEqualTo(before);
+  }
+
+  @Test
+  void failsFastOnAWrongKeyWithAnAuthenticationErrorAndNoRetry(@TempDir Path keys) throws Exception {
+    Path wrong = keys.resolve("id_ed25519");
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", wrong.toString())
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor()).isZero();
+    ClusterSpec wrongKey = spec(sandbox, sandbox.ssh().privateKey(wrong));
+    AtomicInteger retries = new AtomicInteger();
+    BuildListener count = new BuildListener() {
+      @Override
+      public void stepRetried(Step step, int attempt, Duration wait, Throwable error) {
+        retries.incrementAndGet();
+      }
+    };
+    Plan plan = plan(wrongKey, List.of(step("touch@worker6", Phase.PREPARE_HOSTS, "worker6", "true")));
+
+    assertThatThrownBy(() -> executor(wrongKey, Duration.ofSeconds(10), count, new Redactor(), FAST)
+        .execute(plan, Journal.inMemory()))
+        .isInstanceOf(BuildFailedException.class)
+        .satisfies(e -> {
+          SshException ssh = findCause(e, SshException.class);
+          assertThat(ssh.kind()).isEqualTo(SshException.Kind.AUTHENTICATION);
+          assertThat(ssh.getMessage()).contains("authorized_keys");
+        });
+    assertThat(retries.get()).isZero();
+  }
+
+  @Test
+  void keepsSecretsOutOfLogsAndErrors() throws Exception {
+    String secret = "s3cr3t-" + Long.toHexString(System.nanoTime());
+    sandbox.host("master1").writeFile("/root/token", secret + "\n"); // as kubeadm would hold it
+    Step capture = Step.builder().id("capture@master1").phase(Phase.CONTROL_PLANE).host("master1")
+        .description("capture").putCaptures("join-token", "cat /root/token").build();
+    Step use = Step.builder().id("use@worker4").phase(Phase.JOIN_WORKERS).host("worker4").description("use")
+        .addDependsOn("capture@master1")
+        .addFiles(FileArtifact.of("/etc/kubesmith/token", Secrets.placeholder("join-token") + "\n", 0600))
+        .addCommands("echo using " + Secrets.placeholder("join-token") + " >&2",
+            "grep -q " + Secrets.placeholder("join-token") + " /etc/kubesmith/token",
+            "echo " + Secrets.placeholder("join-token") + " >&2; exit 7").build();
+    Redactor redactor = new Redactor();
+    BuildExecutor executor = executor(spec, Duration.ofSeconds(30), BuildListener.NONE, redactor, FAST);
+
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+        executor.execute(plan(spec, List.of(capture, use)), Journal.inMemory()));
+
+    assertThat(sandbox.host("worker4").readFile("/etc/kubesmith/token")).isEqualTo(secret + "\n"); // it was used
+    assertThat(failure).isInstanceOf(BuildFailedException.class).hasMessageContaining("exited 7");
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      messages.add(String.valueOf(t.getMessage()));
+    }
+    assertThat(messages).noneMatch(m -> m.contains(secret));
+    assertThat(failure.getMessage()).contains("***"); // the stderr tail held the secret, redacted
+    Path log = Path.of(System.getProperty("kubesmith.test.log"));
+    String logged = Files.readString(log);
+    assertThat(logged).contains("worker4$ echo using *** >&2").contains("worker4 stderr: using ***");
+    assertThat(logged).doesNotContain(secret);
+  }
+
+  private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " in the causes of " + e);
+  }
+}
