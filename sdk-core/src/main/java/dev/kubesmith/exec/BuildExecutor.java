@@ -84,7 +84,11 @@ public final class BuildExecutor {
       waiting.put(s.id(), s.dependsOn().size());
       s.dependsOn().forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(s));
     }
-    List<Step> ready = new ArrayList<>(steps.stream().filter(s -> s.dependsOn().isEmpty()).toList());
+    Map<String, Integer> order = new HashMap<>();
+    steps.forEach(s -> order.put(s.id(), order.size()));
+    // ready steps in plan order, so hosts start in the order the plan lists them
+    java.util.TreeSet<Step> ready = new java.util.TreeSet<>(java.util.Comparator.comparing(s -> order.get(s.id())));
+    steps.stream().filter(s -> s.dependsOn().isEmpty()).forEach(ready::add);
     Set<String> busyHosts = new HashSet<>();
     List<String> ran = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
@@ -97,12 +101,13 @@ public final class BuildExecutor {
         while (completed.size() < steps.size()) {
           boolean stopping = !failures.isEmpty() || cancelRequested;
           if (!stopping) {
-            for (Step s : List.copyOf(ready)) {
+            for (java.util.Iterator<Step> it = ready.iterator(); it.hasNext() && running[0] < parallelism; ) {
+              Step s = it.next();
               String slot = s.host().orElse("");
-              if (running[0] >= parallelism || busyHosts.contains(slot)) {
+              if (busyHosts.contains(slot)) {
                 continue;
               }
-              ready.remove(s);
+              it.remove();
               busyHosts.add(slot);
               running[0]++;
               pool.execute(() -> {
@@ -121,7 +126,6 @@ public final class BuildExecutor {
                     for (Step d : dependents.getOrDefault(s.id(), List.of())) {
                       if (waiting.merge(d.id(), -1, Integer::sum) == 0) {
                         ready.add(d);
-                        ready.sort((a, b) -> Integer.compare(steps.indexOf(a), steps.indexOf(b)));
                       }
                     }
                   } else {

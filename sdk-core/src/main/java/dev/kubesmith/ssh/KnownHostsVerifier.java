@@ -62,12 +62,35 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     }
   }
 
+  /** Parsed files by path, reused while the file's size and modification time stay the same. */
+  private static final java.util.Map<Path, Parsed> PARSED = new java.util.HashMap<>();
+
+  private record Parsed(long modified, long size, List<OpenSSHKnownHosts.KnownHostEntry> entries) {}
+
   private OpenSSHKnownHosts known() throws IOException {
     if (!Files.exists(file)) {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.createFile(file);
     }
-    return new OpenSSHKnownHosts(file.toFile()) {
+    Path key = file.toAbsolutePath();
+    long modified = Files.getLastModifiedTime(key).toMillis();
+    long size = Files.size(key);
+    Parsed p = PARSED.get(key);
+    String text = null;
+    if (p == null || p.modified() != modified || p.size() != size) {
+      text = Files.readString(key);
+    }
+    OpenSSHKnownHosts hosts = text != null ? parse(new java.io.StringReader(text)) : parse(new java.io.StringReader(""));
+    if (text != null) {
+      PARSED.put(key, new Parsed(modified, size, List.copyOf(hosts.entries())));
+    } else {
+      hosts.entries().addAll(p.entries());
+    }
+    return hosts;
+  }
+
+  private OpenSSHKnownHosts parse(java.io.Reader text) throws IOException {
+    return new OpenSSHKnownHosts(text) {
       @Override
       protected boolean hostKeyUnverifiableAction(String host, PublicKey key) {
         if (policy == HostKeyPolicy.TRUST_ON_FIRST_USE) {
@@ -86,6 +109,11 @@ final class KnownHostsVerifier implements HostKeyVerifier {
         return false;
       }
     };
+  }
+
+  @Override
+  public String toString() {
+    return "KnownHostsVerifier{" + file + ", " + policy + "}";
   }
 
   private boolean record(String host, PublicKey key) {

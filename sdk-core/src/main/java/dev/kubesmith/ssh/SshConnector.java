@@ -42,6 +42,7 @@ public final class SshConnector implements AutoCloseable {
   private final Redactor redactor;
   private final Path knownHosts;
   private SSHClient bastionClient;
+  private volatile List<KeyProvider> loadedKeys;
 
   public SshConnector(SshSettings settings, Optional<SshTarget> bastion, Optional<char[]> passphrase, Redactor redactor) {
     this.settings = settings;
@@ -75,6 +76,7 @@ public final class SshConnector implements AutoCloseable {
       if (direct) {
         SshTarget t = bastion.filter(b -> b.name().equals(target.name())).orElse(target);
         client.connect(t.address(), t.port());
+        noDelay(client);
       } else {
         tunnel = bastionClient().newDirectConnection(target.address(), target.port());
         client.connectVia(tunnel);
@@ -102,13 +104,39 @@ public final class SshConnector implements AutoCloseable {
     client.addHostKeyVerifier(verifier);
     try {
       client.connect(b.address(), b.port());
+      noDelay(client);
       client.authPublickey(b.user(), keys(client));
     } catch (IOException e) {
       close(client);
       throw failure(b.name() + " (bastion)", e, verifier);
     }
+    markInteractive(client);
     bastionClient = client;
     return client;
+  }
+
+  /**
+   * Small request/response packets (channel open, exec, exit status) must not wait for Nagle's
+   * algorithm against delayed ACKs: that costs about 40 ms per command.
+   */
+  private static void noDelay(SSHClient client) throws java.net.SocketException {
+    if (client.getSocket() != null) {
+      client.getSocket().setTcpNoDelay(true);
+    }
+  }
+
+  /**
+   * sshd turns on TCP_NODELAY for a connection only once a session runs on it; the bastion's
+   * connection carries only tunnels, so without one session every tunnelled command waits about
+   * 40 ms on Nagle's algorithm (measured: 45 ms against 5 ms per command).
+   */
+  private static void markInteractive(SSHClient client) {
+    try (net.schmizz.sshj.connection.channel.direct.Session s = client.startSession()) {
+      net.schmizz.sshj.connection.channel.direct.Session.Command c = s.exec("true");
+      c.join(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      LOG.debug("bastion: no session for TCP_NODELAY: {}", e.getMessage());
+    }
   }
 
   private SSHClient newClient() {
@@ -119,7 +147,21 @@ public final class SshConnector implements AutoCloseable {
     return client;
   }
 
+  /** The key files, read once per connector (key providers are stateless after loading). */
   private List<KeyProvider> keys(SSHClient client) throws IOException {
+    List<KeyProvider> cached = loadedKeys;
+    if (cached == null) {
+      synchronized (this) {
+        if (loadedKeys == null) {
+          loadedKeys = loadKeys(client);
+        }
+        cached = loadedKeys;
+      }
+    }
+    return cached;
+  }
+
+  private List<KeyProvider> loadKeys(SSHClient client) throws IOException {
     List<KeyProvider> keys = new ArrayList<>();
     if (settings.privateKey().isPresent()) {
       String path = settings.privateKey().get();

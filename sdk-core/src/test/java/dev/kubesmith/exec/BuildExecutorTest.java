@@ -314,6 +314,47 @@ class BuildExecutorTest {
   }
 
   @Test
+  void twoBuildsOfDifferentClustersRunAtOnceWithoutSharingState(@TempDir Path other) throws Exception {
+    CyclicBarrier bothRunning = new CyclicBarrier(2);
+    FakeRunner a = new FakeRunner();
+    FakeRunner b = new FakeRunner();
+    BiConsumer<Step, Integer> meet = (s, n) -> {
+      if (s.id().endsWith("1")) {
+        try {
+          bothRunning.await(10, TimeUnit.SECONDS); // proves the two builds overlap in time
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    a.behaviour = meet;
+    b.behaviour = meet;
+    BuildExecutor first = executor(a, 2, BuildListener.NONE);
+    BuildExecutor second = executor(b, 2, BuildListener.NONE);
+    first.context().putSecret("join-token", "token-of-cluster-a");
+    List<Object> results = Collections.synchronizedList(new ArrayList<>());
+    Thread ta = new Thread(() -> {
+      try (Journal j = Journal.open(dir)) {
+        results.add(first.execute(plan(step("a1", "h1"), step("a2", "h1", "a1")), j));
+      }
+    });
+    Thread tb = new Thread(() -> {
+      try (Journal j = Journal.open(other)) {
+        results.add(second.execute(plan(step("b1", "h1"), step("b2", "h1", "b1")), j));
+      }
+    });
+    ta.start();
+    tb.start();
+    ta.join(20_000);
+    tb.join(20_000);
+
+    assertThat(results).hasSize(2).allMatch(r -> r instanceof BuildResult);
+    assertThat(a.ran).containsExactly("a1", "a2");
+    assertThat(b.ran).containsExactly("b1", "b2");
+    assertThat(second.context().hasSecret("join-token")).isFalse();
+  }
+
+  @Test
   void rejectsBadRetrySettingsInTheSetter() {
     assertThatThrownBy(() -> RetryPolicy.of(0, Duration.ofSeconds(1), Duration.ofSeconds(2)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");

@@ -1,10 +1,5 @@
 package dev.kubesmith.e2e;
 
-import static dev.kubesmith.e2e.SandboxBuilds.FAST;
-import static dev.kubesmith.e2e.SandboxBuilds.executor;
-import static dev.kubesmith.e2e.SandboxBuilds.plan;
-import static dev.kubesmith.e2e.SandboxBuilds.spec;
-import static dev.kubesmith.e2e.SandboxBuilds.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +18,9 @@ import dev.kubesmith.spec.Role;
 import dev.kubesmith.ssh.Redactor;
 import dev.kubesmith.ssh.SshException;
 import dev.kubesmith.testkit.Sandbox;
+import dev.kubesmith.testkit.SandboxBuild;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.exec.Retries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +43,29 @@ class RemoteExecutionTest {
   private static ClusterSpec spec;
 
   @TempDir Path dir;
+
+  private static ClusterSpec spec(Sandbox sandbox, Ssh ssh) {
+    return SandboxBuild.on(sandbox, ssh).spec();
+  }
+
+  private static BuildExecutor executor(ClusterSpec unused, Duration timeout, BuildListener listener, Redactor redactor,
+      Retries retries) {
+    return executor(sandbox.ssh().connectTimeoutSeconds(3), timeout, listener, redactor);
+  }
+
+  private static BuildExecutor executor(Ssh ssh, Duration timeout, BuildListener listener, Redactor redactor) {
+    return SandboxBuild.on(sandbox, ssh).commandTimeout(timeout).listener(listener).redactor(redactor).executor();
+  }
+
+  private static Plan plan(ClusterSpec spec, List<Step> steps) {
+    return SandboxBuild.on(sandbox).plan(steps.toArray(Step[]::new));
+  }
+
+  private static Step step(String id, Phase phase, String host, String... commands) {
+    return Step.builder().id(id).phase(phase).host(host).description(id).addCommands(commands).build();
+  }
+
+  private static final Retries FAST = SandboxBuild.QUICK_RETRIES;
 
   @BeforeAll
   static void start() {
@@ -210,7 +231,7 @@ class RemoteExecutionTest {
     };
     Plan plan = plan(wrongKey, List.of(step("touch@worker6", Phase.PREPARE_HOSTS, "worker6", "true")));
 
-    assertThatThrownBy(() -> executor(wrongKey, Duration.ofSeconds(10), count, new Redactor(), FAST)
+    assertThatThrownBy(() -> executor(sandbox.ssh().privateKey(wrong), Duration.ofSeconds(10), count, new Redactor())
         .execute(plan, Journal.inMemory()))
         .isInstanceOf(BuildFailedException.class)
         .satisfies(e -> {
@@ -251,6 +272,50 @@ class RemoteExecutionTest {
     String logged = Files.readString(log);
     assertThat(logged).contains("worker4$ echo using *** >&2").contains("worker4 stderr: using ***");
     assertThat(logged).doesNotContain(secret);
+  }
+
+  @Test
+  void trustOnFirstUseRecordsUnknownKeysButStillRefusesAChangedOne(@TempDir Path tmp) throws Exception {
+    Path knownHosts = tmp.resolve("known_hosts");
+    Ssh tofu = sandbox.ssh().knownHosts(knownHosts).trustOnFirstUse();
+
+    executor(tofu, Duration.ofSeconds(10), BuildListener.NONE, new Redactor())
+        .execute(plan(spec, List.of(step("hello@worker1", Phase.PREPARE_HOSTS, "worker1", "true"))), Journal.inMemory());
+
+    List<String> recorded = Files.readAllLines(knownHosts);
+    assertThat(recorded).anyMatch(l -> l.startsWith(sandbox.bastionAddress() + " "))
+        .anyMatch(l -> l.startsWith("198.18.4.41 "));
+    // swap worker1's recorded key for the bastion's: to the verifier, worker1's key has now changed
+    String bastionKey = recorded.stream().filter(l -> l.startsWith(sandbox.bastionAddress() + " ")).findFirst()
+        .orElseThrow().split(" ", 2)[1];
+    Files.write(knownHosts, recorded.stream().map(l -> l.startsWith("198.18.4.41 ") ? "198.18.4.41 " + bastionKey : l)
+        .toList());
+
+    assertThatThrownBy(() -> executor(tofu, Duration.ofSeconds(10), BuildListener.NONE, new Redactor())
+        .execute(plan(spec, List.of(step("again@worker1", Phase.PREPARE_HOSTS, "worker1", "true"))), Journal.inMemory()))
+        .isInstanceOf(BuildFailedException.class)
+        .satisfies(e -> assertThat(findCause(e, SshException.class).kind()).isEqualTo(SshException.Kind.HOST_KEY));
+  }
+
+  @Test
+  void authenticatesWithAPassphraseProtectedKey(@TempDir Path keys) throws Exception {
+    Path key = keys.resolve("id_ed25519");
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "correct horse", "-f", key.toString())
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor()).isZero();
+    String pub = Files.readString(keys.resolve("id_ed25519.pub"));
+    for (String h : List.of("bastion", "worker6")) {
+      String existing = sandbox.host(h).readFile("/run/kubesmith/authorized_keys");
+      sandbox.host(h).writeFile("/run/kubesmith/authorized_keys", existing + pub);
+    }
+    Ssh withPassphrase = sandbox.ssh().privateKey(key).passphrase("correct horse".toCharArray());
+
+    BuildResult r = SandboxBuild.on(sandbox, withPassphrase).run(
+        step("hello@worker6", Phase.PREPARE_HOSTS, "worker6", "touch /root/passphrase-ok"));
+
+    assertThat(r.ran()).containsExactly("hello@worker6");
+    assertThat(sandbox.host("worker6").exec("test", "-f", "/root/passphrase-ok").exitCode()).isZero();
+    assertThat(withPassphrase.toString()).doesNotContain("correct horse");
   }
 
   private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
