@@ -68,6 +68,7 @@ public final class Bootstrap {
     ctx.add(Step.builder().id("nodes").phase(Phase.NODES)
         .description("wait until all " + spec.nodes().size() + " nodes are Ready, then label them by role")
         .addDependsOn(credentialsId(spec)).addAfterPhases(Phase.JOIN_MASTERS, Phase.JOIN_WORKERS)
+        .readyNodes(spec.nodes().stream().map(Host::name).toList())
         .addManifests(Manifest.of("node-labels", nodeLabels(spec))).estimate(Duration.ofSeconds(30)).build());
     if (spec.topology() == Topology.SINGLE_MASTER && spec.workers().isEmpty()) {
       ctx.note("single master without workers: remove the control-plane taint (kubectl taint nodes "

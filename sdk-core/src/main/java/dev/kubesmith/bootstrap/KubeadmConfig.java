@@ -124,6 +124,9 @@ public final class KubeadmConfig {
       sans.add(m.privateIp());
       m.publicIp().ifPresent(sans::add);
     }
+    // The operator reaches the API through an SSH forward on 127.0.0.1 when the VIP is private.
+    sans.add("127.0.0.1");
+    sans.add("localhost");
     return List.copyOf(sans);
   }
 

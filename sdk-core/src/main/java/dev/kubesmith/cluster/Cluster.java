@@ -92,6 +92,19 @@ public final class Cluster {
     return builder.build(spec);
   }
 
+  /**
+   * Builds the cluster over SSH: runs the plan's steps (host steps over SSH through the bastion,
+   * cluster steps through the Kubernetes API), skipping what the journal or a step's check finds
+   * done, and writes admin.conf (0600) to the state directory. A failed build run again resumes.
+   */
+  public dev.kubesmith.exec.BuildResult apply(dev.kubesmith.exec.BuildListener listener) {
+    return apply(ApplyOptions.defaults().listener(listener));
+  }
+
+  public dev.kubesmith.exec.BuildResult apply(ApplyOptions options) {
+    return ClusterApply.run(this, options);
+  }
+
   @Override
   public String toString() {
     return "Cluster{" + spec.name() + ", " + spec.topology() + ", " + spec.hosts().size() + " hosts}";

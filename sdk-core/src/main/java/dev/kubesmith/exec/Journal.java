@@ -129,6 +129,7 @@ public final class Journal implements AutoCloseable {
       s.manifests().forEach(m -> update(md, m.name() + "\0" + m.yaml()));
       s.commands().forEach(c -> update(md, c));
       s.check().ifPresent(c -> update(md, c));
+      s.readyNodes().forEach(n -> update(md, "ready:" + n));
       return HexFormat.of().formatHex(md.digest()).substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -99,6 +99,7 @@ final class PlanRenderer {
     m.put("check", s.check().orElse(null));
     m.put("commands", s.commands());
     m.put("captures", s.captures().keySet());
+    m.put("readyNodes", s.readyNodes());
     return m;
   }
 

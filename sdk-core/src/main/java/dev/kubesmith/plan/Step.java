@@ -52,6 +52,9 @@ public interface Step {
    */
   Map<String, String> captures();
 
+  /** Kubernetes nodes that must be Ready before this (cluster) step applies its manifests. */
+  List<String> readyNodes();
+
   /** A shell command that exits 0 when the step is already done. */
   Optional<String> check();
 

@@ -239,6 +239,39 @@ public final class SshConnector implements AutoCloseable {
     }
   }
 
+  /**
+   * Forwards a local port on 127.0.0.1 to {@code host:port} as seen from the bastion (e.g. the
+   * private VIP's API server), over the one bastion connection. Needs a bastion.
+   */
+  public LocalForward forward(String host, int port) {
+    if (bastion.isEmpty()) {
+      throw new IllegalStateException("no bastion to forward through; reach " + host + ":" + port + " directly");
+    }
+    try {
+      java.net.ServerSocket socket = new java.net.ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      net.schmizz.sshj.connection.channel.direct.LocalPortForwarder forwarder = bastionClient().newLocalPortForwarder(
+          new net.schmizz.sshj.connection.channel.direct.Parameters("127.0.0.1", socket.getLocalPort(), host, port), socket);
+      Thread t = new Thread(() -> {
+        try {
+          forwarder.listen();
+        } catch (IOException e) {
+          LOG.debug("forward to {}:{} ended: {}", host, port, e.getMessage());
+        }
+      }, "kubesmith-forward-" + host + "-" + port);
+      t.setDaemon(true);
+      t.start();
+      LOG.debug("forwarding 127.0.0.1:{} to {}:{} via {}", socket.getLocalPort(), host, port, bastion.get().name());
+      return new LocalForward(socket.getLocalPort(), () -> {
+        forwarder.close();
+        socket.close();
+      });
+    } catch (IOException e) {
+      throw failure(bastion.get().name() + " (bastion)", e, new KnownHostsVerifier(knownHosts, settings.hostKeyPolicy()));
+    }
+  }
+
   /** Closes the bastion connection (host connections are closed by their owners). */
   @Override
   public synchronized void close() {

@@ -143,6 +143,7 @@ class KubeadmConfigTest {
     List<String> sans = at(cluster, "apiServer", "certSANs");
     assertThat(sans).contains("192.168.4.130", "203.0.113.130", "master1", "192.168.4.31", "master2", "192.168.4.32",
         "master3", "192.168.4.33").doesNotHaveDuplicates();
+    assertThat(sans).as("the operator's SSH forward on 127.0.0.1 must match the certificate").contains("127.0.0.1");
   }
 
   @Test

@@ -1,0 +1,73 @@
+package dev.kubesmith.cluster;
+
+import dev.kubesmith.bootstrap.KubeadmConfig;
+import dev.kubesmith.exec.BuildExecutor;
+import dev.kubesmith.exec.BuildResult;
+import dev.kubesmith.exec.Journal;
+import dev.kubesmith.exec.SshStepRunner;
+import dev.kubesmith.kube.ApiStepRunner;
+import dev.kubesmith.kube.KubernetesApi;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.ssh.LocalForward;
+import dev.kubesmith.ssh.Redactor;
+import dev.kubesmith.ssh.SshConnector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Wires a cluster's plan to the executor: SSH for host steps, the API (through the bastion) for cluster steps. */
+final class ClusterApply {
+  private ClusterApply() {}
+
+  static BuildResult run(Cluster cluster, ApplyOptions options) {
+    ClusterSpec spec = cluster.spec();
+    Plan plan = cluster.plan();
+    Redactor redactor = new Redactor();
+    SshConnector connector = SshConnector.forSpec(spec,
+        cluster.ssh().flatMap(Ssh::passphrase), redactor);
+    AtomicReference<LocalForward> forward = new AtomicReference<>();
+    Path kubeconfigFile = options.kubeconfig(spec.name());
+    ApiStepRunner api = new ApiStepRunner(kubeconfig -> {
+      writePrivate(kubeconfigFile, kubeconfig);
+      Optional<String> server = Optional.empty();
+      if (spec.bastionHost().isPresent() && !options.isDirectApi()) {
+        String[] endpoint = KubeadmConfig.controlPlaneEndpoint(spec).split(":");
+        LocalForward f = connector.forward(endpoint[0], Integer.parseInt(endpoint[1]));
+        forward.set(f);
+        server = Optional.of("https://127.0.0.1:" + f.localPort());
+      }
+      return KubernetesApi.fromKubeconfig(kubeconfig, server);
+    }, options.retries(), options.readyTimeout());
+    SshStepRunner runner = new SshStepRunner(connector, h -> connector.target(spec.requireHost(h)),
+        Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api, options.retries());
+    BuildExecutor executor = BuildExecutor.builder().runner(runner).listener(options.listener())
+        .parallelism(options.parallelism()).retries(options.retries()).redactor(redactor).build();
+    try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {
+      return executor.execute(plan, journal);
+    } finally {
+      Optional.ofNullable(forward.get()).ifPresent(LocalForward::close);
+    }
+  }
+
+  /** Writes a file only its owner can read, atomically (kubeconfigs hold cluster-admin credentials). */
+  static void writePrivate(Path file, String content) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".kubesmith-", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

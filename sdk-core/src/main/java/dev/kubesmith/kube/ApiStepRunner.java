@@ -1,0 +1,104 @@
+package dev.kubesmith.kube;
+
+import dev.kubesmith.bootstrap.Bootstrap;
+import dev.kubesmith.exec.Retries;
+import dev.kubesmith.exec.StepContext;
+import dev.kubesmith.exec.StepFailedException;
+import dev.kubesmith.exec.StepRunner;
+import dev.kubesmith.exec.TransientStepException;
+import dev.kubesmith.plan.Manifest;
+import dev.kubesmith.plan.Secrets;
+import dev.kubesmith.plan.Step;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs cluster steps through the Kubernetes API: waits for the step's nodes to be Ready, then
+ * server-side applies its manifests. A step is already done when its nodes are Ready and every object
+ * carries the hash kubesmith applied. The API client is made on first use from the admin kubeconfig
+ * the build captured, through {@code endpoint} (e.g. an SSH forward through the bastion).
+ */
+public final class ApiStepRunner implements StepRunner {
+  private final Function<String, KubernetesApi> connect;
+  private final Retries retries;
+  private final Duration readyTimeout;
+  private KubernetesApi api;
+
+  /**
+   * @param connect makes the API client from the admin kubeconfig's text
+   * @param readyTimeout how long to wait for nodes to be Ready
+   */
+  public ApiStepRunner(Function<String, KubernetesApi> connect, Retries retries, Duration readyTimeout) {
+    this.connect = connect;
+    this.retries = retries;
+    this.readyTimeout = readyTimeout;
+  }
+
+  private synchronized KubernetesApi api(StepContext ctx) {
+    if (api == null) {
+      if (!ctx.hasSecret(Bootstrap.ADMIN_KUBECONFIG)) {
+        throw new IllegalStateException("no admin kubeconfig yet: the join-credentials step must run first");
+      }
+      api = connect.apply(ctx.fill(Secrets.placeholder(Bootstrap.ADMIN_KUBECONFIG)));
+    }
+    return api;
+  }
+
+  @Override
+  public boolean alreadyDone(Step step, StepContext ctx) {
+    return call(step, "check", () -> {
+      KubernetesApi k = api(ctx);
+      if (!step.readyNodes().isEmpty()) {
+        try {
+          k.waitForReadyNodes(step.readyNodes(), Duration.ZERO);
+        } catch (KubernetesApi.NotReadyException e) {
+          return false;
+        }
+      }
+      return step.manifests().stream().allMatch(k::isApplied);
+    });
+  }
+
+  @Override
+  public void run(Step step, StepContext ctx) {
+    call(step, "apply", () -> {
+      KubernetesApi k = api(ctx);
+      if (!step.readyNodes().isEmpty()) {
+        try {
+          k.waitForReadyNodes(step.readyNodes(), readyTimeout);
+        } catch (KubernetesApi.NotReadyException e) {
+          throw new StepFailedException(null, step.id(), "wait for nodes Ready", null, e.getMessage(), e);
+        }
+      }
+      for (Manifest m : step.manifests()) {
+        k.apply(m);
+      }
+      return null;
+    });
+  }
+
+  /** API calls retried on 5xx/429 and connection faults ({@value Retries#KUBERNETES_API}); the rest fail at once. */
+  private <T> T call(Step step, String what, Supplier<T> body) {
+    Retry retry = retries.retry(Retries.KUBERNETES_API, step.id());
+    try {
+      return Retry.decorateSupplier(retry, body).get();
+    } catch (KubernetesClientException e) {
+      String msg = "Kubernetes API " + what + " failed (HTTP " + e.getCode() + "): " + e.getMessage();
+      if (Retries.isTransient().test(e)) {
+        throw new TransientStepException(null, step.id(), null, null, msg, e);
+      }
+      throw new StepFailedException(null, step.id(), null, null, msg, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (api != null) {
+      api.close();
+      api = null;
+    }
+  }
+}

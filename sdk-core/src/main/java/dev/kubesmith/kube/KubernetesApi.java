@@ -1,0 +1,172 @@
+package dev.kubesmith.kube;
+
+import dev.kubesmith.plan.Manifest;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster's API as the build uses it: server-side apply with field manager {@value #FIELD_MANAGER},
+ * a check whether a manifest is already applied, and waiting for nodes to be Ready.
+ *
+ * <pre>{@code
+ * try (KubernetesApi api = KubernetesApi.of(client)) {
+ *   api.apply(Manifest.of("calico", yaml));
+ *   api.waitForReadyNodes(List.of("master1", "worker1"), Duration.ofMinutes(10));
+ * }
+ * }</pre>
+ */
+public final class KubernetesApi implements AutoCloseable {
+  public static final String FIELD_MANAGER = "kubesmith";
+  /** Annotation holding the hash of the document kubesmith last applied to an object. */
+  public static final String APPLIED_HASH = "kubesmith.dev/applied-hash";
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private final KubernetesClient client;
+
+  private KubernetesApi(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static KubernetesApi of(KubernetesClient client) {
+    return new KubernetesApi(client);
+  }
+
+  /** A client for a kubeconfig's text, optionally against another server URL (e.g. a local forward). */
+  public static KubernetesApi fromKubeconfig(String kubeconfig, Optional<String> server) {
+    Config config = Config.fromKubeconfig(kubeconfig);
+    server.ifPresent(config::setMasterUrl);
+    config.setRequestTimeout(30_000);
+    config.setConnectionTimeout(15_000);
+    return new KubernetesApi(new KubernetesClientBuilder().withConfig(config).build());
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** Applies every document of the manifest (server-side apply, conflicts forced), recording its hash. */
+  public void apply(Manifest manifest) {
+    for (HasMetadata item : documents(manifest)) {
+      client.resource(item).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+  }
+
+  /** Whether every document exists in the cluster as kubesmith last applied it (same hash). */
+  public boolean isApplied(Manifest manifest) {
+    for (HasMetadata item : documents(manifest)) {
+      HasMetadata live = client.resource(item).get();
+      if (live == null || live.getMetadata().getAnnotations() == null
+          || !item.getMetadata().getAnnotations().get(APPLIED_HASH).equals(live.getMetadata().getAnnotations().get(APPLIED_HASH))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The manifest's objects, each annotated with the hash of its document. */
+  List<HasMetadata> documents(Manifest manifest) {
+    List<HasMetadata> items = new ArrayList<>(
+        client.load(new ByteArrayInputStream(manifest.yaml().getBytes(StandardCharsets.UTF_8))).items());
+    items.removeIf(java.util.Objects::isNull);
+    for (HasMetadata h : items) {
+      String hash = hash(Serialization.asJson(h));
+      Map<String, String> annotations = new LinkedHashMap<>(
+          Optional.ofNullable(h.getMetadata().getAnnotations()).orElse(Map.of()));
+      annotations.put(APPLIED_HASH, hash);
+      h.getMetadata().setAnnotations(annotations);
+    }
+    return items;
+  }
+
+  /**
+   * Waits until every named node exists and is Ready; on timeout the error names each node that is
+   * not, with its conditions.
+   */
+  public void waitForReadyNodes(List<String> names, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Map<String, String> notReady = notReady(names);
+      if (notReady.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        StringBuilder sb = new StringBuilder("nodes not Ready after " + timeout.toSeconds() + " s:");
+        notReady.forEach((n, why) -> sb.append("\n  ").append(n).append(": ").append(why));
+        throw new NotReadyException(sb.toString());
+      }
+      sleep();
+    }
+  }
+
+  private Map<String, String> notReady(List<String> names) {
+    Map<String, Node> live = new HashMap<>();
+    client.nodes().list().getItems().forEach(n -> live.put(n.getMetadata().getName(), n));
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : names) {
+      Node n = live.get(name);
+      if (n == null) {
+        out.put(name, "not registered (has it joined? see its kubelet log: journalctl -u kubelet)");
+        continue;
+      }
+      List<NodeCondition> conditions = n.getStatus() == null || n.getStatus().getConditions() == null
+          ? List.of() : n.getStatus().getConditions();
+      boolean ready = conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (!ready) {
+        out.put(name, conditions.isEmpty() ? "no conditions yet" : conditions.stream()
+            .map(c -> c.getType() + "=" + c.getStatus() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
+            .toList().toString());
+      }
+    }
+    return out;
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotReadyException("interrupted while waiting for nodes");
+    }
+  }
+
+  static String hash(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  /** Something did not become ready in time; the message says what and why. */
+  public static final class NotReadyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotReadyException(String message) {
+      super(message);
+    }
+  }
+}
