@@ -19,7 +19,7 @@ public final class ApplyOptions {
   private Path stateDirectory;
   private Path kubeconfig;
   private BuildListener listener = BuildListener.NONE;
-  private int parallelism = BuildExecutor.DEFAULT_PARALLELISM;
+  private Integer parallelism;
   private Retries retries = Retries.ofDefaults();
   private Duration readyTimeout = Duration.ofMinutes(15);
   private boolean directApi;
@@ -85,8 +85,12 @@ public final class ApplyOptions {
     return listener;
   }
 
-  int parallelism() {
-    return parallelism;
+  /**
+   * One slot per host unless set (at most 256): host steps are mostly waiting on remote work, and
+   * fewer slots than hosts make a wide phase (preparing 100 workers) queue behind itself.
+   */
+  int effectiveParallelism(int hosts) {
+    return parallelism != null ? parallelism : Math.min(256, Math.max(BuildExecutor.DEFAULT_PARALLELISM, hosts));
   }
 
   Retries retries() {

@@ -49,7 +49,7 @@ final class ClusterApply {
     SshStepRunner runner = new SshStepRunner(connector, h -> connector.target(spec.requireHost(h)),
         Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api, options.retries());
     BuildExecutor executor = BuildExecutor.builder().runner(runner).listener(options.listener())
-        .parallelism(options.parallelism()).retries(options.retries()).redactor(redactor).build();
+        .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor).build();
     try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {
       return executor.execute(plan, journal);
     } finally {

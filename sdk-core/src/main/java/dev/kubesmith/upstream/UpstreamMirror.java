@@ -81,7 +81,8 @@ public final class UpstreamMirror {
     try {
       bytes = source.startsWith("http://") || source.startsWith("https://") ? http(source) : Files.readAllBytes(Path.of(source));
     } catch (IOException e) {
-      throw new UpstreamException("could not read " + file + " from " + source + ": " + e.getMessage()
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new UpstreamException("could not read " + file + " from " + source + ": " + why
           + "; point the SDK at a mirror that has it (" + PROPERTY + ", " + ENVIRONMENT + " or --mirror)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
