@@ -40,9 +40,10 @@ public final class IptablesRules {
     List<String> rules = new ArrayList<>();
     rules.add(rule("-i lo", "loopback"));
     rules.add(rule("-m conntrack --ctstate ESTABLISHED,RELATED", "replies"));
+    // SSH first: only the bastion may SSH in, even from the private network (the seed's hardening)
+    rules.addAll(ssh(spec, host));
     spec.network().hostNetworks().forEach(n -> rules.add(rule("-s " + n, "host network")));
     rules.add(rule("-s " + spec.network().podCidr(), "pods reach host services"));
-    rules.addAll(ssh(spec, host));
     rules.add(rule("-p tcp -m multiport --dports 80,443", "http and https"));
     if (host.has(Role.LB)) {
       spec.loadBalancers().stream().filter(lb -> !lb.name().equals(host.name()))
@@ -64,7 +65,7 @@ public final class IptablesRules {
     return b.append("COMMIT\n").toString();
   }
 
-  /** SSH from the bastion's addresses; from anywhere on the bastion and when there is none. */
+  /** SSH from the bastion's addresses and from nowhere else; from anywhere on the bastion and when there is none. */
   private static List<String> ssh(ClusterSpec spec, Host host) {
     String port = "-p tcp --dport " + host.sshPort().orElse(spec.ssh().port());
     Optional<Host> bastion = bastion(spec);
@@ -74,7 +75,9 @@ public final class IptablesRules {
     Set<String> from = new LinkedHashSet<>();
     from.add(bastion.get().privateIp());
     bastion.get().publicIp().ifPresent(from::add);
-    return from.stream().map(ip -> rule(port + " -s " + ip + "/32", "ssh from the bastion")).toList();
+    List<String> rules = new ArrayList<>(from.stream().map(ip -> rule(port + " -s " + ip + "/32", "ssh from the bastion")).toList());
+    rules.add(rule(port, "ssh from anywhere else").replace(" -j ACCEPT", " -j DROP"));
+    return rules;
   }
 
   /** The bastion host, or empty when the spec has none; throws when it names one that is not a host. */

@@ -39,7 +39,7 @@ class IptablesRulesTest {
     assertThat(lines.stream().filter(l -> l.startsWith("-A ") && !l.startsWith("-A KUBESMITH-INPUT ")))
         .containsExactly("-A INPUT -j KUBESMITH-INPUT");
     assertThat(lines.stream().filter(l -> l.startsWith("-A KUBESMITH-INPUT ")))
-        .allSatisfy(l -> assertThat(l).endsWith("-j ACCEPT"))
+        .allSatisfy(l -> assertThat(l).endsWith(l.contains("ssh from anywhere else") ? "-j DROP" : "-j ACCEPT"))
         .anySatisfy(l -> assertThat(l).startsWith("-A KUBESMITH-INPUT -i lo "))
         .anySatisfy(l -> assertThat(l).startsWith("-A KUBESMITH-INPUT -m conntrack --ctstate ESTABLISHED,RELATED "))
         .anySatisfy(l -> assertThat(l).startsWith("-A KUBESMITH-INPUT -s 198.18.4.0/24 "))
@@ -52,7 +52,14 @@ class IptablesRulesTest {
   void admitsSshOnlyFromTheBastionsPrivateAndPublicIp() {
     assertThat(sshRules(spec, "master2")).containsExactly(
         "-A KUBESMITH-INPUT -p tcp --dport 22 -s 198.18.4.10/32",
-        "-A KUBESMITH-INPUT -p tcp --dport 22 -s 198.18.100.10/32");
+        "-A KUBESMITH-INPUT -p tcp --dport 22 -s 198.18.100.10/32",
+        "-A KUBESMITH-INPUT -p tcp --dport 22");
+    List<String> lines = IptablesRules.render(spec, spec.requireHost("master2")).lines().toList();
+    int drop = lines.indexOf(lines.stream().filter(l -> l.contains("ssh from anywhere else")).findFirst().orElseThrow());
+    int hostNetwork = lines.indexOf(lines.stream().filter(l -> l.contains("host network")).findFirst().orElseThrow());
+    assertThat(lines.get(drop)).endsWith("-j DROP");
+    assertThat(drop).as("SSH from other cluster hosts is dropped before the host network is accepted")
+        .isLessThan(hostNetwork);
   }
 
   @Test
