@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # command -> Debian package that provides it
 declare -A PACKAGES=(
   [haproxy]=haproxy [keepalived]=keepalived [iptables-restore]=iptables [shellcheck]=shellcheck
-  [ip]=iproute2 [sshd]=openssh-server [ssh]=openssh-client [unshare]=util-linux
+  [ip]=iproute2 [sshd]=openssh-server [ssh]=openssh-client [unshare]=util-linux [socat]=socat [curl]=curl
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do

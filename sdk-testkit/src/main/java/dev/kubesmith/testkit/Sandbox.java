@@ -18,6 +18,7 @@ import dev.kubesmith.testkit.internal.Startup;
 import dev.kubesmith.testkit.internal.Stubs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * own OpenSSH sshd and its own /etc, /var, /root (overlays), on a private bridge (and a public one
  * for hosts with a public IP). The test JVM reaches only the bastion, at {@link #bastionAddress()};
  * every other host is reached through it, as in production. Commands that cannot run here
- * (apt-get, systemctl, kubeadm, ...) are stubs that record their calls. Needs root.
+ * (apt-get, systemctl, kubeadm, ...) are stubs that record their calls. With
+ * {@link Builder#apiServer} the masters serve a Kubernetes API (e.g. a {@link MockApi}) on :6443 and
+ * the kubeadm stub registers nodes there. Needs root.
  *
  * <pre>{@code
  * try (Sandbox sandbox = Sandbox.builder()
@@ -65,6 +69,7 @@ public final class Sandbox implements AutoCloseable {
   private final Cidr publicNet;
   private volatile Network network;
   private final ClientFiles client;
+  private final InetSocketAddress apiServer;
   private final Map<String, SandboxHost> hosts = new LinkedHashMap<>();
   private final ScheduledExecutorService timers;
   private Thread shutdownHook;
@@ -76,13 +81,14 @@ public final class Sandbox implements AutoCloseable {
     this.privateNet = b.privateNet;
     this.publicNet = b.publicNet;
     this.client = new ClientFiles(dir);
+    this.apiServer = b.apiServer;
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kubesmith-sandbox-" + id + "-timer");
       t.setDaemon(true);
       return t;
     });
     for (HostPlan p : plans) {
-      hosts.put(p.name(), new SandboxHost(new HostRuntime(id, p, dir), timers));
+      hosts.put(p.name(), new SandboxHost(new HostRuntime(id, p, dir, b.apiServer), timers));
     }
   }
 
@@ -111,6 +117,9 @@ public final class Sandbox implements AutoCloseable {
     }
     Machine.requireRoot();
     Machine.requireTools();
+    if (apiServer != null) {
+      Machine.requireTool("socat", "socat", "for the masters' API servers (Sandbox.Builder.apiServer)");
+    }
     long t0 = System.nanoTime();
     Cleaner.sweep(dir.getParent());
     shutdownHook = new Thread(this::close, "kubesmith-sandbox-" + id + "-shutdown");
@@ -187,6 +196,14 @@ public final class Sandbox implements AutoCloseable {
       throw new IllegalStateException("the bastion address is chosen by start(); start the sandbox first");
     }
     return n.bastionAddress();
+  }
+
+  /**
+   * The Kubernetes API the masters serve on their private IP :6443 (see {@link Builder#apiServer}),
+   * if the sandbox has one.
+   */
+  public Optional<InetSocketAddress> apiServer() {
+    return Optional.ofNullable(apiServer);
   }
 
   /** The SSH port of every host. */
@@ -275,6 +292,7 @@ public final class Sandbox implements AutoCloseable {
     private Cidr privateNet = Cidr.parse(DEFAULT_PRIVATE_NETWORK);
     private Cidr publicNet = Cidr.parse(DEFAULT_PUBLIC_NETWORK);
     private Path directory = Machine.defaultBaseDir();
+    private InetSocketAddress apiServer;
 
     private Builder() {}
 
@@ -317,6 +335,27 @@ public final class Sandbox implements AutoCloseable {
             + " of plain characters outside /etc, /var, /usr, /opt, /srv, /home, /root and /run, e.g. /tmp");
       }
       this.directory = directory.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /**
+     * Makes every MASTER host serve the Kubernetes API at {@code target} (e.g. {@link MockApi#address()},
+     * HTTPS on 127.0.0.1 in the test JVM's namespace) on its private IP :6443. Each master's
+     * forwarder carries connections to a UNIX socket the sandbox serves in the test JVM and pipes on
+     * to {@code target}; {@link SandboxHost#stopApiServer()} stops it. The kubeadm stub then also
+     * works through that API: init and join register Node objects, join checks token and CA hash.
+     * Needs socat.
+     */
+    public Builder apiServer(InetSocketAddress target) {
+      Objects.requireNonNull(target, "target");
+      if (target.isUnresolved()) {
+        throw new IllegalArgumentException("the API server address must be resolved, e.g. new InetSocketAddress("
+            + "\"127.0.0.1\", port): " + target);
+      }
+      if (target.getPort() == 0) {
+        throw new IllegalArgumentException("the API server address needs its port (start the server first): " + target);
+      }
+      this.apiServer = target;
       return this;
     }
 

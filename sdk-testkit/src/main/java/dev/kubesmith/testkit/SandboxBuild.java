@@ -13,10 +13,15 @@ import dev.kubesmith.plan.Plan;
 import dev.kubesmith.plan.PlanBuilder;
 import dev.kubesmith.plan.Step;
 import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.Role;
 import dev.kubesmith.ssh.Redactor;
 import dev.kubesmith.ssh.SshConnector;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Runs steps on a sandbox through the SDK's real SSH layer and executor, every connection through
@@ -59,6 +64,23 @@ public final class SandboxBuild {
   /** The same with other SSH settings (e.g. another key, shorter timeouts). */
   public static SandboxBuild on(Sandbox sandbox, Ssh ssh) {
     return new SandboxBuild(Cluster.singleMaster().name("sandbox").inventory(sandbox.inventory()).ssh(ssh).build().spec(),
+        ssh);
+  }
+
+  /**
+   * A single-master spec of some of the sandbox's hosts (the bastion is always in it), e.g.
+   * {@code on(sandbox, "master1", "worker1")} in a sandbox that also has load balancers and more
+   * masters: steps rendered from {@link #spec()} then see a one-master cluster.
+   */
+  public static SandboxBuild on(Sandbox sandbox, String... hosts) {
+    Set<String> names = Set.of(hosts);
+    for (String name : names) {
+      sandbox.host(name); // the unknown name fails here, listing the sandbox's hosts
+    }
+    List<Host> chosen = sandbox.inventory().hosts().stream()
+        .filter(h -> names.contains(h.name()) || h.has(Role.BASTION)).toList();
+    Ssh ssh = sandbox.ssh();
+    return new SandboxBuild(Cluster.singleMaster().name("sandbox").inventory(Inventory.of(chosen)).ssh(ssh).build().spec(),
         ssh);
   }
 

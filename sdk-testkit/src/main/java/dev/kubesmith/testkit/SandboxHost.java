@@ -155,6 +155,33 @@ public final class SandboxHost {
     runtime.changeHostKey();
   }
 
+  /**
+   * Stops this master's Kubernetes API server, as a crashed kube-apiserver: its private IP :6443
+   * refuses connections (so haproxy's health check routes around it) and open connections end. sshd
+   * and everything else keep running. Returns once the port is closed.
+   *
+   * @throws IllegalStateException unless this is a MASTER of a sandbox built with {@link Sandbox.Builder#apiServer}
+   */
+  public void stopApiServer() {
+    runtime.stopApiServer();
+  }
+
+  /**
+   * Starts this master's Kubernetes API server again (does nothing if it runs); returns once its
+   * private IP :6443 accepts connections. {@code kubeadm init} and a master's {@code kubeadm join}
+   * start it too.
+   *
+   * @throws IllegalStateException unless this is a MASTER of a sandbox built with {@link Sandbox.Builder#apiServer}
+   */
+  public void startApiServer() {
+    runtime.startApiServer();
+  }
+
+  /** Whether this master's Kubernetes API server runs; false for hosts that serve none. */
+  public boolean apiServerRunning() {
+    return runtime.servesApi() && runtime.apiServerRunning();
+  }
+
   /** The host's current public key, {@code ssh-ed25519 AAAA...}. */
   public String hostKey() {
     return runtime.hostKey();

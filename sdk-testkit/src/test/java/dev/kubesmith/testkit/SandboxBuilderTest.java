@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kubesmith.spec.Host;
 import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Role;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +98,17 @@ class SandboxBuilderTest {
     assertThatThrownBy(() -> sandbox.host("master9"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the sandbox has no host 'master9'; it has [bastion]");
+  }
+
+  @Test
+  void apiServerNeedsAResolvedAddressWithItsPort() {
+    Sandbox.Builder b = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION);
+
+    assertThatThrownBy(() -> b.apiServer(InetSocketAddress.createUnresolved("mock.example", 443)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be resolved");
+    assertThatThrownBy(() -> b.apiServer(new InetSocketAddress("127.0.0.1", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs its port");
+    assertThat(b.apiServer(new InetSocketAddress("127.0.0.1", 6443)).build().apiServer())
+        .contains(new InetSocketAddress("127.0.0.1", 6443));
   }
 }

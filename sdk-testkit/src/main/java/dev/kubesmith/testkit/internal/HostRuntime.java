@@ -1,5 +1,6 @@
 package dev.kubesmith.testkit.internal;
 
+import dev.kubesmith.spec.Role;
 import dev.kubesmith.testkit.Call;
 import dev.kubesmith.testkit.ExecResult;
 import dev.kubesmith.testkit.SandboxException;
@@ -8,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,8 @@ public final class HostRuntime {
   static final List<String> OVERLAID = List.of("/etc", "/var", "/usr/local", "/opt", "/srv", "/home");
   private static final Logger LOG = LoggerFactory.getLogger(HostRuntime.class);
   private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(120);
+  /** Starts, stops and reports a master's API forwarder inside the host (see the stub api.sh). */
+  private static final String API_SCRIPT = "/usr/local/sbin/.kubesmith/api.sh";
   private static final String DROP_IN = "PREROUTING -p tcp --dport 22 -m comment --comment kubesmith-sandbox-drop -j DROP";
   /** Both directions, as a real outage: the server's output and exit status are lost too. */
   private static final String DROP_OUT = "OUTPUT -p tcp --sport 22 -m comment --comment kubesmith-sandbox-drop -j DROP";
@@ -42,14 +46,26 @@ public final class HostRuntime {
   private final Path dir;
   private final Path state;
   private final SshDaemon sshd;
+  private final InetSocketAddress apiServer;
+  private final ApiBridge bridge;
   private volatile Process holder;
 
   public HostRuntime(String id, HostPlan plan, Path sandboxDir) {
+    this(id, plan, sandboxDir, null);
+  }
+
+  /**
+   * A host of a sandbox whose masters serve the Kubernetes API at {@code apiServer} (null: none);
+   * a master gets an {@link ApiBridge} to it and a forwarder on its private IP :6443.
+   */
+  public HostRuntime(String id, HostPlan plan, Path sandboxDir, InetSocketAddress apiServer) {
     this.id = id;
     this.plan = plan;
     this.dir = sandboxDir.resolve("hosts").resolve(plan.name());
     this.state = dir.resolve("state");
     this.sshd = new SshDaemon(plan, state, dir.resolve("sshd.log"));
+    this.apiServer = apiServer;
+    this.bridge = apiServer != null && plan.roles().contains(Role.MASTER) ? new ApiBridge(id, plan.name(), state, apiServer) : null;
   }
 
   public HostPlan plan() {
@@ -70,6 +86,10 @@ public final class HostRuntime {
     }
     startHolder(network, stubs);
     sshd.start(holderPid());
+    if (bridge != null) {
+      bridge.open();
+      startApiServer();
+    }
   }
 
   private void prepareFiles(String clientPublicKey) throws IOException {
@@ -89,6 +109,10 @@ public final class HostRuntime {
     Files.writeString(state.resolve("authorized_keys"), clientPublicKey + "\n");
     Files.setPosixFilePermissions(state.resolve("authorized_keys"), PosixFilePermissions.fromString("rw-------"));
     Files.writeString(state.resolve("calls.log"), "");
+    if (apiServer != null) {
+      // tells the kubeadm stub that the cluster has an API server behind the masters' :6443
+      Files.writeString(state.resolve("api-server"), "https://" + apiServer.getHostString() + ":" + apiServer.getPort() + "\n");
+    }
   }
 
   private void startHolder(Network network, Path stubs) {
@@ -234,9 +258,43 @@ public final class HostRuntime {
     return sshd.publicKey();
   }
 
-  /** Stops sshd and the holder; the sandbox then removes whatever else runs in the namespace. */
+  /** Starts the master's API forwarder (if stopped) and returns once it listens on the private IP :6443. */
+  public void startApiServer() {
+    ExecResult r = apiScript("start");
+    if (!r.succeeded()) {
+      throw new SandboxException("host " + plan.name() + ": the API forwarder did not start: " + r.stderr().strip());
+    }
+  }
+
+  /** Stops the master's API forwarder and the connections it carries; returns once :6443 refuses. */
+  public void stopApiServer() {
+    apiScript("stop").requireSuccess();
+  }
+
+  /** Whether this host is a master of a sandbox with an API server. */
+  public boolean servesApi() {
+    return bridge != null;
+  }
+
+  /** Whether the master's API forwarder runs. */
+  public boolean apiServerRunning() {
+    return apiScript("status").exitCode() == 0;
+  }
+
+  private ExecResult apiScript(String verb) {
+    if (bridge == null) {
+      throw new IllegalStateException("host " + plan.name() + " serves no Kubernetes API: only MASTER hosts do, and only"
+          + " in a sandbox built with Sandbox.Builder.apiServer(..)");
+    }
+    return exec(List.of("bash", API_SCRIPT, verb));
+  }
+
+  /** Stops sshd, the API bridge and the holder; the sandbox then removes whatever else runs in the namespace. */
   public void stop() {
     sshd.stop();
+    if (bridge != null) {
+      bridge.close();
+    }
     Process p = holder;
     if (p != null) {
       p.destroyForcibly();

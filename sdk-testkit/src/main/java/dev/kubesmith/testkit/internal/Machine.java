@@ -61,8 +61,7 @@ public final class Machine {
   public static void requireTools() {
     List<String> missing = new ArrayList<>();
     TOOLS.forEach((tool, pkg) -> {
-      boolean found = List.of(Proc.HOST_PATH.split(":")).stream().anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-      if (!found) {
+      if (!onPath(tool)) {
         missing.add(tool + " (" + pkg + ")");
       }
     });
@@ -70,6 +69,17 @@ public final class Machine {
       throw new IllegalStateException("the sandbox needs these programs: " + String.join(", ", missing)
           + "; install the packages named, e.g. apt-get install iproute2 util-linux openssh-server openssh-client iptables");
     }
+  }
+
+  /** Throws IllegalStateException unless {@code tool} is on the host PATH, naming the Debian package and why it is needed. */
+  public static void requireTool(String tool, String pkg, String why) {
+    if (!onPath(tool)) {
+      throw new IllegalStateException("the sandbox needs " + tool + " " + why + "; install it, e.g. apt-get install " + pkg);
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    return List.of(Proc.HOST_PATH.split(":")).stream().anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
   }
 
   /** The directory sandboxes live in: java.io.tmpdir, unless that is under a directory hosts overlay. */

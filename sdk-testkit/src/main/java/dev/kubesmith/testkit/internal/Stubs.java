@@ -24,7 +24,8 @@ public final class Stubs {
       "kubeadm", "kubelet", "kubectl", "containerd",
       "curl", "gpg", "reboot", "shutdown", "poweroff", "halt");
   private static final String DISPATCHER = "kubesmith-stub";
-  private static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "system.sh");
+  /** The handler scripts in {@code .kubesmith/} the dispatcher sources ({@code api.sh} also runs on its own). */
+  public static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "kubeadm.sh", "kube-api.sh", "api.sh", "system.sh");
 
   private Stubs() {}
 

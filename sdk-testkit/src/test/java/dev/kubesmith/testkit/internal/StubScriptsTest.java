@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.testkit.ExecResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +16,10 @@ class StubScriptsTest {
     Path lib = stubs.resolve(".kubesmith");
 
     // -P: the dispatcher sources its handlers from .kubesmith beside it, as installed on a host
-    ExecResult r = Proc.run(List.of("shellcheck", "-s", "bash", "-x", "-P", lib.toString(),
-        stubs.resolve("kubesmith-stub").toString(), lib.resolve("packages.sh").toString(),
-        lib.resolve("kube.sh").toString(), lib.resolve("system.sh").toString()));
+    List<String> argv = new ArrayList<>(List.of("shellcheck", "-s", "bash", "-x", "-P", lib.toString(),
+        stubs.resolve("kubesmith-stub").toString()));
+    Stubs.LIBRARIES.forEach(l -> argv.add(lib.resolve(l).toString()));
+    ExecResult r = Proc.run(argv);
 
     assertThat(r.exitCode()).as(r.stdout()).isZero();
   }
@@ -25,7 +27,7 @@ class StubScriptsTest {
   @Test
   void everyStubbedCommandHasAHandlerAndALink(@TempDir Path dir) {
     Path stubs = Stubs.install(dir.resolve("stubs"));
-    String handlers = String.join("\n", Stubs.script("packages.sh"), Stubs.script("kube.sh"), Stubs.script("system.sh"));
+    String handlers = String.join("\n", Stubs.LIBRARIES.stream().map(Stubs::script).toList());
 
     assertThat(Stubs.COMMANDS).allSatisfy(c -> {
       assertThat(handlers).contains("stub_" + c.replace('-', '_') + "() {");
