@@ -149,12 +149,180 @@ class HaClusterApplyTest {
         .hasMessageContaining("join-worker@worker4").hasMessageContaining("kubeadm join")
         .hasMessageContaining("couldn't validate the identity");
     BuildResult fixed = cluster(h -> true).apply(options());
+    System.out.println("e2e: after adding worker4 these steps ran: " + fixed.ran());
 
     assertThat(fixed.ran()).contains("join-worker@worker4", "nodes")
         .doesNotContain("join-worker@worker1", "join-master@master2", "kubeadm-init@master1");
     assertThat(readyNodes()).contains("worker4");
     assertThat(joins("worker1")).as("worker1 did not join again").isEqualTo(joinsBefore);
     assertThat(joins("worker4")).as("worker4: the failed join and the one that worked").isEqualTo(2);
+  }
+
+  /** Polls until the condition holds, for at most the timeout; returns the seconds it took. */
+  static double within(java.time.Duration timeout, java.util.function.BooleanSupplier condition) {
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Waits until exactly one LB holds the VIP (VRRP settles after any restart); prints the LBs' state if not. */
+  static SandboxHost settledHolder(String vip) {
+    try {
+      within(java.time.Duration.ofSeconds(20), () -> holders(vip) == 1);
+    } catch (AssertionError e) {
+      for (SandboxHost lb : List.of(sandbox.host("lb1"), sandbox.host("lb2"))) {
+        System.out.println(lb.name() + ": " + lb.exec("ip", "-o", "addr", "show").stdout());
+        System.out.println(lb.name() + " calls: " + lb.calls("systemctl"));
+      }
+      throw e;
+    }
+    return holder(vip);
+  }
+
+  /** Whether this LB, and only it, holds the VIP now (no exception while VRRP is in transition). */
+  static boolean heldOnlyBy(SandboxHost lb, String vip) {
+    return holders(vip) == 1 && lb.exec("ip", "-o", "addr", "show").stdout().contains(" " + vip + "/");
+  }
+
+  static SandboxHost holder(String vip) {
+    return sandbox.hosts().stream().filter(h -> h.roles().contains(Role.LB))
+        .filter(h -> h.exec("ip", "-o", "addr", "show").stdout().contains(" " + vip + "/")).findFirst()
+        .orElseThrow(() -> new AssertionError("no load balancer holds " + vip));
+  }
+
+  static boolean apiAnswers() {
+    return "ok".equals(sandbox.bastion().exec("curl", "-sk", "--max-time", "1", "https://" + VIP + ":6443/healthz").stdout());
+  }
+
+  /** Kills -9 the processes named {@code name} in one host's network namespace only (the PID space is shared). */
+  static void kill9(SandboxHost host, String name) throws Exception {
+    Process p = new ProcessBuilder("ip", "netns", "pids", host.namespace()).start();
+    String pids = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    int killed = 0;
+    for (String pid : pids.split("\\s+")) {
+      Path comm = Path.of("/proc", pid, "comm");
+      String command;
+      try {
+        command = pid.isBlank() ? "" : Files.readString(comm).strip();
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // a short-lived process ended meanwhile
+      }
+      if (command.equals(name)) {
+        new ProcessBuilder("kill", "-9", pid).start().waitFor();
+        killed++;
+      }
+    }
+    assertThat(killed).as(name + " processes killed on " + host.name()).isPositive();
+  }
+
+  static List<String> processes(SandboxHost host) {
+    try {
+      Process p = new ProcessBuilder("ip", "netns", "pids", host.namespace()).start();
+      String pids = new String(p.getInputStream().readAllBytes());
+      p.waitFor();
+      List<String> out = new java.util.ArrayList<>();
+      for (String pid : pids.split("\\s+")) {
+        try {
+          out.add(pid + ":" + Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ').strip());
+        } catch (java.io.IOException gone) {
+          // ended meanwhile
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      return List.of(e.toString());
+    }
+  }
+
+  @Test
+  @Order(6)
+  void haproxyRoutesAroundAMasterWhoseApiServerStopped() {
+    sandbox.host("master1").stopApiServer();
+    try {
+      double seconds = within(java.time.Duration.ofSeconds(30), () -> {
+        for (int i = 0; i < 10; i++) {
+          if (!apiAnswers()) {
+            return false;
+          }
+        }
+        return true;
+      });
+      System.out.printf(Locale.ROOT, "e2e failover: master1 API stopped, 10 requests in a row answered via the VIP after %.2f s%n",
+          seconds);
+    } finally {
+      sandbox.host("master1").startApiServer();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void killingKeepalivedOnTheVipHolderMovesTheVipAndTheApiAnswersAgain() throws Exception {
+    SandboxHost before = settledHolder(VIP);
+    SandboxHost other = sandbox.host(before.name().equals("lb1") ? "lb2" : "lb1");
+
+    kill9(before, "keepalived");
+    long t0 = System.nanoTime();
+    // a killed keepalived cannot remove the VIP from its own interface: the new master's gratuitous
+    // ARP takes the traffic, and the address is cleaned up when keepalived starts again
+    double moved = within(java.time.Duration.ofSeconds(30),
+        () -> other.exec("ip", "-o", "addr", "show").stdout().contains(" " + VIP + "/"));
+    double answering = moved + within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
+    System.out.printf(Locale.ROOT, "e2e failover: keepalived killed on %s: VIP on %s after %.2f s, API answering after %.2f s%n",
+        before.name(), other.name(), moved, answering);
+
+    // as systemd would after a crash: the dead daemon's pid files go before the restart
+    before.exec("rm", "-f", "/run/keepalived.pid", "/run/keepalived_vrrp.pid", "/run/keepalived_checkers.pid");
+    before.exec("systemctl", "start", "keepalived").requireSuccess();
+    double back;
+    try {
+      back = within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
+    } catch (AssertionError e) {
+      System.out.println("diag " + before.name() + " processes: " + processes(before));
+      System.out.println("diag " + before.name() + " calls: " + before.calls("systemctl"));
+      throw e;
+    }
+    System.out.printf(Locale.ROOT, "e2e failover: keepalived restarted on %s: VIP back after %.2f s%n", before.name(), back);
+    assertThat(holders(VIP)).isEqualTo(1);
+    assertThat(System.nanoTime()).isGreaterThan(t0);
+  }
+
+  @Test
+  @Order(8)
+  void stoppingHaproxyOnTheHolderMovesTheVipThroughTheCheckScript() {
+    SandboxHost before = settledHolder(VIP);
+    SandboxHost other = sandbox.host(before.name().equals("lb1") ? "lb2" : "lb1");
+
+    before.exec("systemctl", "stop", "haproxy").requireSuccess();
+    double moved;
+    try {
+      moved = within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(other, VIP));
+    } catch (AssertionError e) {
+      System.out.println("diag " + before.name() + " processes: " + processes(before));
+      System.out.println("diag ss: " + before.exec("ss", "-ltnp").stdout());
+      ExecResult check = before.exec("/etc/keepalived/check_haproxy.sh");
+      System.out.println("diag check script exit " + check.exitCode() + " " + check.stdout() + check.stderr());
+      System.out.println("diag haproxy calls: " + before.calls("systemctl"));
+      throw e;
+    }
+    double answering = moved + within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
+    System.out.printf(Locale.ROOT, "e2e failover: haproxy stopped on %s: VIP on %s after %.2f s, API answering after %.2f s%n",
+        before.name(), other.name(), moved, answering);
+    within(java.time.Duration.ofSeconds(10), () -> heldOnlyBy(other, PUBLIC_VIP)); // the sync group moves it too
+
+    before.exec("systemctl", "start", "haproxy").requireSuccess();
+    within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
   }
 
   static long joins(String host) {

@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires a cluster's plan to the executor: SSH for host steps, the API (through the bastion) for cluster steps. */
 final class ClusterApply {
@@ -33,18 +32,15 @@ final class ClusterApply {
     Redactor redactor = new Redactor();
     SshConnector connector = SshConnector.forSpec(spec,
         cluster.ssh().flatMap(Ssh::passphrase), redactor);
-    AtomicReference<LocalForward> forward = new AtomicReference<>();
     Path kubeconfigFile = options.kubeconfig(spec.name());
     ApiStepRunner api = new ApiStepRunner(kubeconfig -> {
       writePrivate(kubeconfigFile, kubeconfig);
-      Optional<String> server = Optional.empty();
-      if (spec.bastionHost().isPresent() && !options.isDirectApi()) {
-        String[] endpoint = KubeadmConfig.controlPlaneEndpoint(spec).split(":");
-        LocalForward f = connector.forward(endpoint[0], Integer.parseInt(endpoint[1]));
-        forward.set(f);
-        server = Optional.of("https://127.0.0.1:" + f.localPort());
+      if (spec.bastionHost().isEmpty() || options.isDirectApi()) {
+        return KubernetesApi.fromKubeconfig(kubeconfig, Optional.empty());
       }
-      return KubernetesApi.fromKubeconfig(kubeconfig, server);
+      String[] endpoint = KubeadmConfig.controlPlaneEndpoint(spec).split(":");
+      LocalForward f = connector.forward(endpoint[0], Integer.parseInt(endpoint[1]));
+      return KubernetesApi.fromKubeconfig(kubeconfig, Optional.of("https://127.0.0.1:" + f.localPort())).closing(f);
     }, options.retries(), options.readyTimeout());
     SshStepRunner runner = new SshStepRunner(connector, h -> connector.target(spec.requireHost(h)),
         Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api, options.retries());
@@ -52,8 +48,6 @@ final class ClusterApply {
         .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor).build();
     try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {
       return executor.execute(plan, journal);
-    } finally {
-      Optional.ofNullable(forward.get()).ifPresent(LocalForward::close);
     }
   }
 

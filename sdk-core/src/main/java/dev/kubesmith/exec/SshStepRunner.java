@@ -145,11 +145,11 @@ public final class SshStepRunner implements StepRunner {
   /** Closes every host connection, the bastion connection and the API runner. */
   @Override
   public void close() {
+    if (apiRunner != null) {
+      apiRunner.close(); // first: its API connection may run through the bastion
+    }
     connections.values().forEach(HostConnection::close);
     connections.clear();
     connector.close();
-    if (apiRunner != null) {
-      apiRunner.close();
-    }
   }
 }

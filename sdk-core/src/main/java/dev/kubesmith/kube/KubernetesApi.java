@@ -40,9 +40,16 @@ public final class KubernetesApi implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final KubernetesClient client;
+  private final java.util.List<AutoCloseable> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private KubernetesApi(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** Something to close with this client, after it (e.g. the SSH forward it talks through). */
+  public KubernetesApi closing(AutoCloseable resource) {
+    resources.add(resource);
+    return this;
   }
 
   public static KubernetesApi of(KubernetesClient client) {
@@ -159,6 +166,13 @@ public final class KubernetesApi implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    for (AutoCloseable r : resources) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(KubernetesApi.class).debug("closing {}: {}", r, e.getMessage());
+      }
+    }
   }
 
   /** Something did not become ready in time; the message says what and why. */
