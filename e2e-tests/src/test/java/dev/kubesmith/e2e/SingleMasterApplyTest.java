@@ -1,0 +1,38 @@
+package dev.kubesmith.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubesmith.cluster.ApplyOptions;
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.exec.BuildResult;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.testkit.MockApi;
+import dev.kubesmith.testkit.Sandbox;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4: the single-master variant, API through the bastion straight to the master. */
+class SingleMasterApplyTest {
+  @Test
+  void buildsASingleMasterClusterAndReRunsWithoutChanges(@TempDir Path state) {
+    try (MockApi api = MockApi.start();
+         Sandbox sandbox = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+             .host("master1", "198.18.4.31", "198.18.100.31", Role.MASTER)
+             .host("worker1", "198.18.4.41", Role.WORKER).host("worker2", "198.18.4.42", Role.WORKER)
+             .apiServer(api.address()).build().start()) {
+      Cluster cluster = Cluster.singleMaster().name("single").inventory(sandbox.inventory()).ssh(sandbox.ssh()).build();
+
+      BuildResult first = cluster.apply(ApplyOptions.defaults().stateDirectory(state));
+      BuildResult second = cluster.apply(ApplyOptions.defaults().stateDirectory(state));
+
+      assertThat(first.ran()).contains("kubeadm-init@master1", "calico", "join-worker@worker1", "join-worker@worker2", "nodes")
+          .noneMatch(id -> id.startsWith("load-balancer@"));
+      assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .containsExactlyInAnyOrder("master1", "worker1", "worker2");
+      assertThat(sandbox.host("master1").readFile("/etc/kubernetes/kubeadm-config.yaml"))
+          .contains("controlPlaneEndpoint: 198.18.4.31:6443");
+      assertThat(second.ran()).containsExactly("join-credentials@master1");
+    }
+  }
+}
