@@ -139,6 +139,7 @@ public final class HostPreparation {
       else
         setenforce 0 2>/dev/null || true
         sed -i 's/^SELINUX=enforcing$/SELINUX=permissive/' /etc/selinux/config 2>/dev/null || true
+        install -d -m 0755 /etc/yum.repos.d
         cat > /etc/yum.repos.d/kubernetes.repo <<REPO
       [kubernetes]
       name=Kubernetes
