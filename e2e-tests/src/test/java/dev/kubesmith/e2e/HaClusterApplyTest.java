@@ -104,6 +104,41 @@ class HaClusterApplyTest {
     assertThat(api.client().apps().daemonSets().inNamespace("kube-system").withName("calico-node").get()).isNotNull();
     Path kubeconfig = state.resolve("admin.conf");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kubeconfig))).isEqualTo("rw-------");
+    // the fetched admin.conf itself works: through a forward over the bastion to the VIP
+    dev.kubesmith.spec.ClusterSpec spec = cluster(h -> !h.name().equals("worker4")).spec();
+    try (dev.kubesmith.ssh.SshConnector ssh = dev.kubesmith.ssh.SshConnector.forSpec(spec, java.util.Optional.empty(),
+             new dev.kubesmith.ssh.Redactor());
+         dev.kubesmith.ssh.LocalForward forward = ssh.forward(VIP, 6443);
+         dev.kubesmith.kube.KubernetesApi fetched = dev.kubesmith.kube.KubernetesApi.fromKubeconfig(
+             Files.readString(kubeconfig), java.util.Optional.of("https://127.0.0.1:" + forward.localPort()))) {
+      assertThat(Files.readString(kubeconfig)).contains("server: https://" + VIP + ":6443");
+      fetched.waitForReadyNodes(List.of("master1", "master2", "master3", "worker1", "worker2", "worker3"),
+          java.time.Duration.ofSeconds(5));
+      assertThat(fetched.client().nodes().list().getItems()).hasSize(6);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void neitherJoinTokensNorCertificateKeysReachTheLog() throws Exception {
+    List<String> tokens = api.client().secrets().inNamespace("kube-system").list().getItems().stream()
+        .filter(s -> "bootstrap.kubernetes.io/token".equals(s.getType()))
+        .map(s -> decode(s.getData().get("token-id")) + "." + decode(s.getData().get("token-secret"))).toList();
+    String log = Files.readString(Path.of(System.getProperty("kubesmith.test.log")));
+
+    assertThat(tokens).as("join tokens the builds created").isNotEmpty();
+    assertThat(log).as("the debug log shows the commands that used them").contains("kubeadm join --config");
+    assertThat(tokens).allSatisfy(t -> assertThat(log).doesNotContain(t));
+    for (String master : List.of("master2", "master3")) {
+      String join = sandbox.host(master).readFile("/etc/kubernetes/kubeadm-join.yaml");
+      String key = join.replaceAll("(?s).*certificateKey: *\"?([0-9a-f]{64}).*", "$1");
+      assertThat(key).hasSize(64);
+      assertThat(log).doesNotContain(key);
+    }
+  }
+
+  private static String decode(String base64) {
+    return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
@@ -120,6 +155,7 @@ class HaClusterApplyTest {
   void theFirewallAdmitsOnlyWebTrafficFromThePublicSideAndSshOnlyFromTheBastion() {
     SandboxHost outsider = sandbox.host("lb2"); // its public address is outside the private network
     assertThat(probe(outsider, "198.18.100.21", 80).exitCode()).as("80 on lb1's public IP").isZero();
+    assertThat(probe(outsider, "198.18.100.21", 443).exitCode()).as("443 on lb1's public IP").isZero();
     assertThat(probe(outsider, "198.18.100.21", 6443).exitCode()).as("6443 on lb1's public IP").isNotZero();
     assertThat(probe(outsider, "198.18.100.21", 8404).exitCode()).as("stats on lb1's public IP").isNotZero();
     assertThat(probe(sandbox.bastion(), "198.18.4.31", 22).exitCode()).as("ssh bastion -> master1").isZero();

@@ -51,7 +51,7 @@ public final class Bootstrap {
         .description("kubeadm init on " + first.name() + " with the rendered config; certificates uploaded for the other masters")
         .addDependsOn(prepareId(first.name())).addAfterPhases(Phase.LOAD_BALANCER, Phase.FIREWALL)
         .addFiles(FileArtifact.of(KUBEADM_CONFIG, KubeadmConfig.init(spec, first), 0600))
-        .addCommands("kubeadm init --config " + KUBEADM_CONFIG + " --upload-certs")
+        .addCommands("kubeadm init --config " + KUBEADM_CONFIG + " --upload-certs --skip-token-print --skip-certificate-key-print")
         .check("test -f /etc/kubernetes/admin.conf").estimate(Duration.ofSeconds(90)).build());
     ctx.add(credentials(spec, first));
     String previous = null;
@@ -71,8 +71,7 @@ public final class Bootstrap {
         .readyNodes(spec.nodes().stream().map(Host::name).toList())
         .addManifests(Manifest.of("node-labels", nodeLabels(spec))).estimate(Duration.ofSeconds(30)).build());
     if (spec.topology() == Topology.SINGLE_MASTER && spec.workers().isEmpty()) {
-      ctx.note("single master without workers: remove the control-plane taint (kubectl taint nodes "
-          + first.name() + " node-role.kubernetes.io/control-plane-) if workloads should run there");
+      ctx.note("single master without workers: " + first.name() + " gets no control-plane taint, so workloads run there");
     }
   }
 

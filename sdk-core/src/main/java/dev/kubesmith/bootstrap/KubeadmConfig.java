@@ -97,7 +97,23 @@ public final class KubeadmConfig {
     reg.put("criSocket", "unix:///run/containerd/containerd.sock");
     // The kubelet must use the private interface, as the seed's Calico autodetection does.
     reg.put("kubeletExtraArgs", args(apiVersion(spec.kubernetesVersion()), Map.of("node-ip", host.privateIp())));
+    reg.put("taints", taints(spec, host));
     return reg;
+  }
+
+  /**
+   * Taints from roles: a master keeps workloads off with the control-plane taint, unless it is also
+   * a worker, or it is the only node that could run them (a single master without workers).
+   */
+  static List<Map<String, String>> taints(ClusterSpec spec, Host host) {
+    boolean schedulable = host.has(dev.kubesmith.spec.Role.WORKER) || spec.workers().isEmpty();
+    if (!host.has(dev.kubesmith.spec.Role.MASTER) || schedulable) {
+      return List.of();
+    }
+    Map<String, String> t = new LinkedHashMap<>();
+    t.put("key", "node-role.kubernetes.io/control-plane");
+    t.put("effect", "NoSchedule");
+    return List.of(t);
   }
 
   /** v1beta4 writes extra args as a list of name/value pairs, v1beta3 as a map. */

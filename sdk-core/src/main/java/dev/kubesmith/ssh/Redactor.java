@@ -5,9 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replaces secret values with {@code ***} in anything about to be logged or put in an exception.
- * Thread-safe; values are added as the build learns them (join token, certificate key, ...).
+ * Thread-safe; values are added as the build learns them (join token, certificate key, ...). Text
+ * shaped like a kubeadm bootstrap token or a 64-hex certificate key is hidden even when nobody
+ * registered it: {@code kubeadm init} prints tokens of its own.
  */
 public final class Redactor {
+  private static final java.util.regex.Pattern BOOTSTRAP_TOKEN = java.util.regex.Pattern.compile("\\b[a-z0-9]{6}\\.[a-z0-9]{16}\\b");
+  private static final java.util.regex.Pattern HEX_KEY = java.util.regex.Pattern.compile("\\b[0-9a-f]{64}\\b");
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
   /** Registers a value to hide; values shorter than 4 characters are ignored (they would mask ordinary text). */
@@ -25,7 +29,8 @@ public final class Redactor {
     for (String s : secrets) {
       out = out.replace(s, "***");
     }
-    return out;
+    out = BOOTSTRAP_TOKEN.matcher(out).replaceAll("***");
+    return HEX_KEY.matcher(out).replaceAll("***");
   }
 
   @Override

@@ -43,7 +43,7 @@ class BootstrapPlanTest {
 
     assertThat(init.host()).contains("master1");
     assertThat(init.dependsOn()).containsExactlyInAnyOrder("prepare@master1", "stub-lb@lb1", "stub-lb@lb2");
-    assertThat(init.commands()).containsExactly("kubeadm init --config /etc/kubernetes/kubeadm-config.yaml --upload-certs");
+    assertThat(init.commands()).containsExactly("kubeadm init --config /etc/kubernetes/kubeadm-config.yaml --upload-certs --skip-token-print --skip-certificate-key-print");
     assertThat(init.files()).extracting(FileArtifact::path, FileArtifact::mode)
         .containsExactly(tuple(Bootstrap.KUBEADM_CONFIG, 0600));
     assertThat(init.check()).contains("test -f /etc/kubernetes/admin.conf");
@@ -145,6 +145,7 @@ class BootstrapPlanTest {
     assertThat(plan.steps()).extracting(Step::id)
         .containsExactly("prepare@solo", "kubeadm-init@solo", "join-credentials@solo", "nodes");
     assertThat(plan.requireStep("join-credentials@solo").captures()).doesNotContainKey(KubeadmConfig.CERTIFICATE_KEY);
-    assertThat(plan.notes()).singleElement().asString().contains("node-role.kubernetes.io/control-plane-");
+    assertThat(plan.notes()).singleElement().asString().contains("solo gets no control-plane taint");
+    assertThat(plan.requireStep("kubeadm-init@solo").files().get(0).content()).contains("taints: []");
   }
 }

@@ -185,4 +185,28 @@ class KubeadmConfigTest {
     assertThat((Object) at(join, "discovery", "bootstrapToken", "apiServerEndpoint")).isEqualTo("192.168.4.31:6443");
     assertThat((Object) at(join, "nodeRegistration", "kubeletExtraArgs")).isEqualTo(Map.of("node-ip", "192.168.4.42"));
   }
+
+  @Test
+  void taintsMastersButNotWorkersNorAMasterThatIsAlsoAWorker() {
+    ClusterSpec spec = ha("1.34.2");
+    Map<String, Object> reg = at(documents(KubeadmConfig.init(spec, host(spec, "master1"))).get("InitConfiguration"),
+        "nodeRegistration");
+    assertThat(reg.get("taints")).isEqualTo(List.of(Map.of("key", "node-role.kubernetes.io/control-plane",
+        "effect", "NoSchedule")));
+    Map<String, Object> worker = at(documents(KubeadmConfig.join(spec, host(spec, "worker1"))).get("JoinConfiguration"),
+        "nodeRegistration");
+    assertThat(worker.get("taints")).isEqualTo(List.of());
+    ClusterSpec mixed = ClusterSpec.builder().from(spec).hosts(SeedCluster.changed(spec.hosts(), "master2",
+        h -> Host.builder().from(h).addRoles(dev.kubesmith.spec.Role.WORKER).build())).build();
+    assertThat(KubeadmConfig.taints(mixed, host(mixed, "master2"))).isEmpty();
+  }
+
+  @Test
+  void leavesASingleMasterWithoutWorkersSchedulable() {
+    ClusterSpec lonely = ClusterSpec.builder().from(SeedCluster.singleMaster()).hosts(SeedCluster.singleMaster().hosts()
+        .stream().filter(h -> !h.has(dev.kubesmith.spec.Role.WORKER)).toList()).build();
+    assertThat(KubeadmConfig.taints(lonely, lonely.masters().get(0))).isEmpty();
+    ClusterSpec withWorkers = SeedCluster.singleMaster();
+    assertThat(KubeadmConfig.taints(withWorkers, withWorkers.masters().get(0))).hasSize(1);
+  }
 }
