@@ -130,6 +130,7 @@ public final class Journal implements AutoCloseable {
       s.commands().forEach(c -> update(md, c));
       s.check().ifPresent(c -> update(md, c));
       s.readyNodes().forEach(n -> update(md, "ready:" + n));
+      s.waitFor().forEach(w -> update(md, "wait:" + w));
       return HexFormat.of().formatHex(md.digest()).substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -58,7 +58,8 @@ public final class ApiStepRunner implements StepRunner {
           return false;
         }
       }
-      return step.manifests().stream().allMatch(k::isApplied);
+      return step.manifests().stream().allMatch(k::isApplied)
+          && step.waitFor().stream().map(dev.kubesmith.plan.Readiness::parse).allMatch(w -> k.whyNotReady(w) == null);
     });
   }
 
@@ -75,6 +76,11 @@ public final class ApiStepRunner implements StepRunner {
       }
       for (Manifest m : step.manifests()) {
         k.apply(m);
+      }
+      try {
+        k.waitReady(step.waitFor().stream().map(dev.kubesmith.plan.Readiness::parse).toList(), readyTimeout);
+      } catch (KubernetesApi.NotReadyException e) {
+        throw new StepFailedException(null, step.id(), "wait for " + step.waitFor(), null, e.getMessage(), e);
       }
       return null;
     });

@@ -123,6 +123,86 @@ public final class KubernetesApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until everything is ready (CRDs Established, workloads with all replicas ready); on timeout
+   * the error names each one that is not, why, and its latest events.
+   */
+  public void waitReady(List<dev.kubesmith.plan.Readiness> waits, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Map<dev.kubesmith.plan.Readiness, String> pending = new LinkedHashMap<>();
+      for (dev.kubesmith.plan.Readiness w : waits) {
+        String why = whyNotReady(w);
+        if (why != null) {
+          pending.put(w, why);
+        }
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        StringBuilder sb = new StringBuilder("not ready after " + timeout.toSeconds() + " s:");
+        pending.forEach((w, why) -> sb.append("\n  ").append(w).append(": ").append(why).append(events(w)));
+        throw new NotReadyException(sb.toString());
+      }
+      sleep();
+    }
+  }
+
+  /** Null when ready, else the reason. */
+  String whyNotReady(dev.kubesmith.plan.Readiness w) {
+    switch (w.kind()) {
+      case CRD -> {
+        var crd = client.apiextensions().v1().customResourceDefinitions().withName(w.name()).get();
+        if (crd == null) {
+          return "not found";
+        }
+        boolean established = crd.getStatus() != null && crd.getStatus().getConditions() != null
+            && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        return established ? null : "not Established yet";
+      }
+      case DEPLOYMENT -> {
+        var d = client.apps().deployments().inNamespace(w.namespace()).withName(w.name()).get();
+        return d == null ? "not found" : replicas(d.getSpec().getReplicas(), d.getStatus() == null ? null : d.getStatus().getReadyReplicas());
+      }
+      case STATEFULSET -> {
+        var st = client.apps().statefulSets().inNamespace(w.namespace()).withName(w.name()).get();
+        return st == null ? "not found" : replicas(st.getSpec().getReplicas(), st.getStatus() == null ? null : st.getStatus().getReadyReplicas());
+      }
+      case DAEMONSET -> {
+        var ds = client.apps().daemonSets().inNamespace(w.namespace()).withName(w.name()).get();
+        if (ds == null) {
+          return "not found";
+        }
+        var st = ds.getStatus();
+        if (st == null || st.getDesiredNumberScheduled() == null || st.getNumberReady() == null) {
+          return "no status yet";
+        }
+        return st.getNumberReady() >= st.getDesiredNumberScheduled() ? null
+            : st.getNumberReady() + " of " + st.getDesiredNumberScheduled() + " pods ready";
+      }
+      default -> throw new IllegalStateException(w.toString());
+    }
+  }
+
+  private static String replicas(Integer wanted, Integer ready) {
+    int want = wanted == null ? 1 : wanted;
+    int have = ready == null ? 0 : ready;
+    return have >= want ? null : have + " of " + want + " replicas ready";
+  }
+
+  private String events(dev.kubesmith.plan.Readiness w) {
+    if (w.namespace() == null) {
+      return "";
+    }
+    List<String> lines = client.v1().events().inNamespace(w.namespace()).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && e.getInvolvedObject().getName() != null
+            && e.getInvolvedObject().getName().startsWith(w.name()))
+        .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+    return lines.isEmpty() ? "" : "; events: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+  }
+
   private Map<String, String> notReady(List<String> names) {
     Map<String, Node> live = new HashMap<>();
     client.nodes().list().getItems().forEach(n -> live.put(n.getMetadata().getName(), n));

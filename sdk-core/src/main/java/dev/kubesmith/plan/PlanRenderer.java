@@ -100,6 +100,7 @@ final class PlanRenderer {
     m.put("commands", s.commands());
     m.put("captures", s.captures().keySet());
     m.put("readyNodes", s.readyNodes());
+    m.put("waitFor", s.waitFor());
     return m;
   }
 

@@ -55,6 +55,13 @@ public interface Step {
   /** Kubernetes nodes that must be Ready before this (cluster) step applies its manifests. */
   List<String> readyNodes();
 
+  /**
+   * What must be ready after this (cluster) step applied its manifests, each as {@code kind/name} or
+   * {@code kind/namespace/name}: {@code crd/<name>} (Established), {@code deployment/...},
+   * {@code statefulset/...}, {@code daemonset/...} (all replicas ready). See {@link Readiness}.
+   */
+  List<String> waitFor();
+
   /** A shell command that exits 0 when the step is already done. */
   Optional<String> check();
 
@@ -69,6 +76,7 @@ public interface Step {
     if (!id().matches("[A-Za-z0-9._@/:-]+")) {
       throw new IllegalArgumentException("step id may hold letters, digits and . _ @ / : - only: " + id());
     }
+    waitFor().forEach(Readiness::parse); // rejects a malformed wait when the step is built
   }
 
   static ImmutableStep.Builder builder() {

@@ -164,4 +164,77 @@ class KubernetesApiTest {
     assertThatThrownBy(() -> runner.run(s, new StepContext(new Redactor())))
         .hasMessageContaining("join-credentials step must run first");
   }
+
+  @Test
+  void waitsForACrdToBeEstablishedAndAWorkloadToBeReady() throws Exception {
+    KubernetesApi k = KubernetesApi.of(client);
+    Step step = Step.builder().id("crds").phase(Phase.ADDONS).description("crds")
+        .addManifests(Manifest.of("demo-crds", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+              scope: Namespaced
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema: {openAPIV3Schema: {type: object}}
+            """))
+        .addWaitFor(dev.kubesmith.plan.Readiness.crd("widgets.example.com"),
+            dev.kubesmith.plan.Readiness.of(dev.kubesmith.plan.Readiness.Kind.DEPLOYMENT, "demo", "op"))
+        .build();
+    client.apps().deployments().inNamespace("demo").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+        .withNewMetadata().withName("op").withNamespace("demo").endMetadata().withNewSpec().withReplicas(1).endSpec()
+        .build()).create();
+    StepContext ctx = new StepContext(new Redactor());
+    ctx.putSecret(Bootstrap.ADMIN_KUBECONFIG, "apiVersion: v1\nkind: Config\n");
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> k, Retries.none(), Duration.ofSeconds(10));
+    Thread operator = new Thread(() -> {
+      try {
+        Thread.sleep(700); // the API server and the operator catch up while the step waits
+        var crd = client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get();
+        crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+            .addNewCondition().withType("Established").withStatus("True").endCondition().build());
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
+        var d = client.apps().deployments().inNamespace("demo").withName("op").get();
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1).build());
+        client.apps().deployments().inNamespace("demo").resource(d).updateStatus();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    operator.start();
+
+    runner.run(step, ctx);
+    operator.join();
+
+    assertThat(runner.alreadyDone(step, ctx)).isTrue();
+  }
+
+  @Test
+  void namesWhatIsNotReadyWithItsEventsWhenTheWaitTimesOut() {
+    client.apps().statefulSets().inNamespace("logging").resource(new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+        .withNewMetadata().withName("elasticsearch").withNamespace("logging").endMetadata()
+        .withNewSpec().withReplicas(2).endSpec().build()).create();
+    client.v1().events().inNamespace("logging").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+        .withNewMetadata().withName("es-0.1").withNamespace("logging").endMetadata()
+        .withNewInvolvedObject().withName("elasticsearch-0").withKind("Pod").endInvolvedObject()
+        .withReason("FailedScheduling").withMessage("0/3 nodes are available: 3 Insufficient memory.").build()).create();
+
+    assertThatThrownBy(() -> KubernetesApi.of(client).waitReady(
+        List.of(dev.kubesmith.plan.Readiness.parse("statefulset/logging/elasticsearch")), Duration.ofMillis(600)))
+        .isInstanceOf(KubernetesApi.NotReadyException.class)
+        .hasMessageContaining("statefulset/logging/elasticsearch: 0 of 2 replicas ready")
+        .hasMessageContaining("FailedScheduling: 0/3 nodes are available: 3 Insufficient memory.");
+  }
+
+  @Test
+  void rejectsAMalformedWaitWhenTheStepIsBuilt() {
+    assertThatThrownBy(() -> Step.builder().id("x").phase(Phase.ADDONS).description("x").addWaitFor("pod/demo").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kinds are");
+  }
 }
