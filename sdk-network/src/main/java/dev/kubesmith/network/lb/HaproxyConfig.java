@@ -55,6 +55,8 @@ public final class HaproxyConfig {
             option tcplog
             option dontlognull
             retries 3
+            # a connection refused by a master that is down but not yet marked down goes to another one
+            option redispatch
             timeout connect 5s
             # long client/server timeouts: kubectl watch, logs -f and exec keep connections open
             timeout client 1h
