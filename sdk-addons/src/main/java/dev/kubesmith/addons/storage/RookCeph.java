@@ -1,0 +1,312 @@
+package dev.kubesmith.addons.storage;
+
+import dev.kubesmith.component.Component;
+import dev.kubesmith.component.ComponentKind;
+import dev.kubesmith.component.PlanContext;
+import dev.kubesmith.plan.Manifest;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Readiness;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.ComponentSpec;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Problem;
+import dev.kubesmith.spec.Topology;
+import dev.kubesmith.upstream.UpstreamFile;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Persistent storage with rook-ceph v1.20.6: the upstream CRDs, then the operator, then a CephCluster,
+ * the replicated block pool {@code replicapool} and the default StorageClass {@code rook-ceph-block},
+ * all as cluster steps in phase {@link Phase#STORAGE} after the nodes are up. Three mons (one per
+ * node), two mgrs and three replicas in HA clusters; one of each on a single master.
+ *
+ * <pre>{@code
+ * Component storage = RookCeph.defaults().devices("sdb", "sdc");   // or .useAllDevices()
+ * storage.contribute(new PlanContext(spec, UpstreamMirror.at("/srv/mirror"), planBuilder));
+ * }</pre>
+ */
+public final class RookCeph implements Component {
+  /** The component's name in the YAML spec. */
+  public static final String NAME = "rook-ceph";
+  public static final String VERSION = "v1.20.6";
+  public static final String DEFAULT_DATA_DIR_HOST_PATH = "/var/lib/rook";
+  public static final String SETTING_DATA_DIR = "dataDirHostPath";
+  public static final String SETTING_DEVICES = "devices";
+  public static final String SETTING_USE_ALL_DEVICES = "useAllDevices";
+
+  public static final UpstreamFile CRDS = upstream("crds.yaml",
+      "7fa7462d44b35d636703a03a88120030692a06a05ac91ec253200cb4ae8c37cf");
+  public static final UpstreamFile COMMON = upstream("common.yaml",
+      "2d59b3093446dcf7dd69c73ebaef2d41e8cdfd14af564c2e885d49ab8d190457");
+  public static final UpstreamFile OPERATOR = upstream("operator.yaml",
+      "c69bb7309b6dfc34a1eeab658a1f9c825c7d156fb26dc1a6a824f6a9735761a4");
+  public static final UpstreamFile CLUSTER = upstream("cluster.yaml",
+      "e4c2e916115fe7e8a99f6bc56e43eb79342db0ca2b5ad30f293f6469aa8778d9");
+  public static final UpstreamFile RBD_STORAGE_CLASS = upstream("csi/rbd/storageclass.yaml",
+      "cd633d17b1e109a542fc0399694bef2f7cb08b5a2e6d644a1c77abca92e570de");
+
+  public static final String STEP_CRDS = "rook-ceph-crds";
+  public static final String STEP_OPERATOR = "rook-ceph-operator";
+  public static final String STEP_CLUSTER = "rook-ceph-cluster";
+
+  /** A kernel block device name as lsblk shows it: sdb, vdc, nvme0n1, xvdb; no /dev/ prefix. */
+  private static final Pattern DEVICE_NAME = Pattern.compile("[a-z][a-z0-9]{1,31}");
+  private static final Set<String> SETTINGS = Set.of(SETTING_DATA_DIR, SETTING_DEVICES, SETTING_USE_ALL_DEVICES);
+  private static final RookCeph DEFAULTS = new RookCeph(null, List.of(), null, List.of());
+
+  /** Null until set: the default is resolved when the plan is made. */
+  private final String dataDirHostPath;
+  private final List<String> devices;
+  /** Null until set: all devices are used when no device is named. */
+  private final Boolean useAllDevices;
+  /** Settings from the YAML spec that could not be read, reported by {@link #validate(ClusterSpec)}. */
+  private final List<Problem> settingProblems;
+
+  private RookCeph(String dataDirHostPath, List<String> devices, Boolean useAllDevices, List<Problem> settingProblems) {
+    this.dataDirHostPath = dataDirHostPath;
+    this.devices = List.copyOf(devices);
+    this.useAllDevices = useAllDevices;
+    this.settingProblems = List.copyOf(settingProblems);
+  }
+
+  /** OSDs on every empty device of every node, data under {@value #DEFAULT_DATA_DIR_HOST_PATH}. */
+  public static RookCeph defaults() {
+    return DEFAULTS;
+  }
+
+  /** RookCeph from its YAML form; settings it cannot read are reported by {@link #validate(ClusterSpec)}. */
+  public static RookCeph of(ComponentSpec spec) {
+    Map<String, String> s = spec.settings();
+    List<Problem> problems = new ArrayList<>();
+    new TreeMap<>(s).forEach((k, v) -> {
+      if (!SETTINGS.contains(k)) {
+        problems.add(new Problem(field(k), v, "is not a setting of rook-ceph", "use one of " + new TreeSet<>(SETTINGS)));
+      }
+    });
+    Boolean all = null;
+    String allText = s.get(SETTING_USE_ALL_DEVICES);
+    if (allText != null) {
+      if (allText.equals("true") || allText.equals("false")) {
+        all = Boolean.valueOf(allText);
+      } else {
+        problems.add(new Problem(field(SETTING_USE_ALL_DEVICES), allText, "is not a boolean", "write true or false"));
+      }
+    }
+    String devicesText = s.get(SETTING_DEVICES);
+    List<String> devices = devicesText == null || devicesText.isBlank() ? List.of()
+        : Arrays.stream(devicesText.split(",")).map(String::trim).toList();
+    return new RookCeph(s.get(SETTING_DATA_DIR), devices, all, problems);
+  }
+
+  /**
+   * Where mons and OSDs keep their data on each host.
+   *
+   * @throws IllegalArgumentException unless an absolute path
+   */
+  public RookCeph dataDirHostPath(String path) {
+    String why = dataDirProblem(path);
+    if (why != null) {
+      throw new IllegalArgumentException(SETTING_DATA_DIR + " " + path + " " + why);
+    }
+    return new RookCeph(path, devices, useAllDevices, settingProblems);
+  }
+
+  /**
+   * OSDs on these devices of every node, named as lsblk shows them.
+   *
+   * @throws IllegalArgumentException for a name that is not a device name, e.g. {@code /dev/sdb}
+   */
+  public RookCeph devices(String... names) {
+    for (String n : names) {
+      String why = deviceProblem(n);
+      if (why != null) {
+        throw new IllegalArgumentException("device " + n + " " + why + "; " + deviceFix(n));
+      }
+    }
+    return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, settingProblems);
+  }
+
+  /** OSDs on every empty device of every node (the default when no device is named). */
+  public RookCeph useAllDevices() {
+    return new RookCeph(dataDirHostPath, devices, true, settingProblems);
+  }
+
+  public String dataDirHostPath() {
+    return dataDirHostPath == null ? DEFAULT_DATA_DIR_HOST_PATH : dataDirHostPath;
+  }
+
+  public List<String> devices() {
+    return devices;
+  }
+
+  /** Whether OSDs use all devices: asked for, or no device named. */
+  public boolean usesAllDevices() {
+    return useAllDevices == null ? devices.isEmpty() : useAllDevices;
+  }
+
+  /** Ceph monitors: three for HA, so losing one keeps quorum; one on a single master. */
+  public static int monCount(ClusterSpec spec) {
+    return spec.topology() == Topology.HA ? 3 : 1;
+  }
+
+  /** Ceph managers: an active and a standby for HA. */
+  public static int mgrCount(ClusterSpec spec) {
+    return spec.topology() == Topology.HA ? 2 : 1;
+  }
+
+  /** Replicas of each block in {@code replicapool}, one per host. */
+  public static int replicas(ClusterSpec spec) {
+    return spec.topology() == Topology.HA ? 3 : 1;
+  }
+
+  /** Nodes that run pods, and so Ceph daemons: workers, or the masters when there are none (then untainted). */
+  public static List<Host> storageNodes(ClusterSpec spec) {
+    return spec.workers().isEmpty() ? spec.masters() : spec.workers();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public ComponentKind kind() {
+    return ComponentKind.ADDON;
+  }
+
+  @Override
+  public List<Problem> validate(ClusterSpec spec) {
+    List<Problem> p = new ArrayList<>(settingProblems);
+    int mons = monCount(spec);
+    int nodes = storageNodes(spec).size();
+    if (nodes < mons) {
+      p.add(new Problem("hosts", String.valueOf(nodes), "rook-ceph runs " + mons + " mons, at most one per node, and "
+          + replicas(spec) + " replicas on distinct hosts, but only " + nodes + " node(s) run pods",
+          "add workers until there are at least " + mons));
+    }
+    if (Boolean.TRUE.equals(useAllDevices) && !devices.isEmpty()) {
+      p.add(new Problem(field(SETTING_DEVICES), String.join(",", devices), "is set together with useAllDevices",
+          "either name devices or use all devices, not both"));
+    }
+    for (String d : devices) {
+      String why = deviceProblem(d);
+      if (why != null) {
+        p.add(new Problem(field(SETTING_DEVICES), d, why, deviceFix(d)));
+      }
+    }
+    if (dataDirHostPath != null && dataDirProblem(dataDirHostPath) != null) {
+      p.add(new Problem(field(SETTING_DATA_DIR), dataDirHostPath, dataDirProblem(dataDirHostPath),
+          "write an absolute path such as " + DEFAULT_DATA_DIR_HOST_PATH));
+    }
+    return p;
+  }
+
+  @Override
+  public void contribute(PlanContext context) {
+    ClusterSpec spec = context.spec();
+    UpstreamMirror mirror = context.mirror();
+    String crds = mirror.fetch(CRDS);
+    context.add(Step.builder()
+        .id(STEP_CRDS).phase(Phase.STORAGE).addAfterPhases(Phase.NODES)
+        .description("rook-ceph " + VERSION + " custom resource definitions")
+        .addManifests(Manifest.of(STEP_CRDS, crds))
+        .waitFor(RookCephManifests.crdNames(crds).stream().map(Readiness::crd).toList())
+        .estimate(Duration.ofSeconds(20))
+        .build());
+    context.add(Step.builder()
+        .id(STEP_OPERATOR).phase(Phase.STORAGE).addAfterPhases(Phase.NODES).addDependsOn(STEP_CRDS)
+        .description("rook-ceph " + VERSION + " operator in namespace " + RookCephManifests.NAMESPACE)
+        .addManifests(Manifest.of("rook-ceph-common", mirror.fetch(COMMON)))
+        .addManifests(Manifest.of("rook-ceph-operator", mirror.fetch(OPERATOR)))
+        .addWaitFor(Readiness.of(Readiness.Kind.DEPLOYMENT, RookCephManifests.NAMESPACE, "rook-ceph-operator"))
+        .estimate(Duration.ofSeconds(120))
+        .build());
+    String image = RookCephManifests.cephImage(mirror.fetch(CLUSTER));
+    Map<String, Object> cluster = RookCephManifests.cephCluster(image, dataDirHostPath(), monCount(spec),
+        mgrCount(spec), usesAllDevices(), devices);
+    Map<String, Object> pool = RookCephManifests.blockPool(replicas(spec));
+    Map<String, Object> storageClass = RookCephManifests.asMap(RookCephManifests.storageClass(mirror.fetch(RBD_STORAGE_CLASS)));
+    context.add(Step.builder()
+        .id(STEP_CLUSTER).phase(Phase.STORAGE).addAfterPhases(Phase.NODES).addDependsOn(STEP_OPERATOR)
+        .description("CephCluster with " + monCount(spec) + " mon(s) and OSDs on " + osdDescription()
+            + ", block pool " + RookCephManifests.POOL_NAME + " with " + replicas(spec) + " replica(s), default StorageClass "
+            + RookCephManifests.STORAGE_CLASS_NAME)
+        .addManifests(Manifest.of("rook-ceph-cluster", RookCephManifests.toYaml(List.of(cluster))))
+        .addManifests(Manifest.of("rook-ceph-blockpool", RookCephManifests.toYaml(List.of(pool))))
+        .addManifests(Manifest.of("rook-ceph-storageclass", RookCephManifests.toYaml(List.of(storageClass))))
+        .estimate(Duration.ofMinutes(5))
+        .build());
+  }
+
+  /** Only what was set, so the YAML spec stays short and defaults can move with the SDK. */
+  @Override
+  public ComponentSpec describe() {
+    Map<String, String> s = new LinkedHashMap<>();
+    if (dataDirHostPath != null) {
+      s.put(SETTING_DATA_DIR, dataDirHostPath);
+    }
+    if (!devices.isEmpty()) {
+      s.put(SETTING_DEVICES, String.join(",", devices));
+    }
+    if (useAllDevices != null) {
+      s.put(SETTING_USE_ALL_DEVICES, useAllDevices.toString());
+    }
+    return ComponentSpec.of(NAME, s);
+  }
+
+  private String osdDescription() {
+    return usesAllDevices() ? "all empty devices" : "devices " + String.join(", ", devices);
+  }
+
+  private static UpstreamFile upstream(String file, String sha256) {
+    return new UpstreamFile("rook-ceph", VERSION, "rook-ceph/" + file,
+        "https://raw.githubusercontent.com/rook/rook/" + VERSION + "/deploy/examples/" + file, sha256);
+  }
+
+  private static String field(String setting) {
+    return "components[" + NAME + "].settings." + setting;
+  }
+
+  private static String deviceProblem(String name) {
+    return name != null && DEVICE_NAME.matcher(name).matches() ? null : "is not a block device name";
+  }
+
+  private static String deviceFix(String name) {
+    return name != null && name.startsWith("/dev/") && name.lastIndexOf('/') == 4
+        ? "write it without /dev/, e.g. " + name.substring(5)
+        : "write the name lsblk shows, e.g. sdb or nvme0n1";
+  }
+
+  private static String dataDirProblem(String path) {
+    return path != null && path.startsWith("/") && !path.equals("/") && !path.contains("..") ? null
+        : "is not an absolute directory path";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RookCeph r && Objects.equals(dataDirHostPath, r.dataDirHostPath) && devices.equals(r.devices)
+        && Objects.equals(useAllDevices, r.useAllDevices) && settingProblems.equals(r.settingProblems);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(dataDirHostPath, devices, useAllDevices, settingProblems);
+  }
+
+  @Override
+  public String toString() {
+    return NAME + " " + VERSION + " " + describe().settings();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.kubesmith.addons.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.kubesmith.addons.testing.Clusters;
+import dev.kubesmith.addons.testing.Plans;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The custom resources rook-ceph gets from kubesmith validated against the openAPIV3Schema of their
+ * CRDs in upstream's crds.yaml. Objects with {@code properties} are closed (additionalProperties
+ * false) unless they preserve unknown fields, so a misspelt field fails here instead of being
+ * pruned silently by the API server.
+ */
+class RookCephCrdSchemaTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static Schema cephCluster;
+  private static Schema cephBlockPool;
+
+  @BeforeAll
+  static void loadSchemas() {
+    List<Object> crds = RookCephManifests.documents(UpstreamMirror.fromEnvironment().fetch(RookCeph.CRDS));
+    cephCluster = schemaOf(crds, "cephclusters.ceph.rook.io");
+    cephBlockPool = schemaOf(crds, "cephblockpools.ceph.rook.io");
+  }
+
+  @Test
+  void haCephClusterAndBlockPoolMatchTheirCrds() {
+    Step step = Plans.of(Clusters.ha(), RookCeph.defaults()).requireStep("rook-ceph-cluster");
+
+    assertThat(errors(cephCluster, RookCephTest.single(step, "rook-ceph-cluster"))).isEmpty();
+    assertThat(errors(cephBlockPool, RookCephTest.single(step, "rook-ceph-blockpool"))).isEmpty();
+  }
+
+  @Test
+  void singleMasterCephClusterWithNamedDevicesAndBlockPoolMatchTheirCrds() {
+    RookCeph rook = RookCeph.defaults().devices("sdb", "nvme0n1").dataDirHostPath("/srv/rook");
+    Step step = Plans.of(Clusters.singleMaster(), rook).requireStep("rook-ceph-cluster");
+
+    assertThat(errors(cephCluster, RookCephTest.single(step, "rook-ceph-cluster"))).isEmpty();
+    assertThat(errors(cephBlockPool, RookCephTest.single(step, "rook-ceph-blockpool"))).isEmpty();
+  }
+
+  @Test
+  void catchesAMonCountOfTheWrongType() {
+    Map<String, Object> cluster = RookCephManifests.cephCluster("quay.io/ceph/ceph:v20.2.4", "/var/lib/rook", 3, 2, true, List.of());
+    JsonNode node = JSON.valueToTree(cluster);
+    ((ObjectNode) node.get("spec").get("mon")).put("count", "three");
+
+    assertThat(cephCluster.validate(node)).extracting(Error::getKeyword).contains("type");
+  }
+
+  @Test
+  void catchesAReplicaSizeOfTheWrongType() {
+    JsonNode node = JSON.valueToTree(RookCephManifests.blockPool(3));
+    ((ObjectNode) node.get("spec").get("replicated")).put("size", "3");
+
+    assertThat(cephBlockPool.validate(node)).extracting(Error::getKeyword).contains("type");
+  }
+
+  @Test
+  void catchesAMisspeltField() {
+    JsonNode node = JSON.valueToTree(RookCephManifests.cephCluster("quay.io/ceph/ceph:v20.2.4", "/var/lib/rook", 3, 2, true, List.of()));
+    ((ObjectNode) node.get("spec").get("storage")).put("useAllDevice", true);
+
+    assertThat(cephCluster.validate(node)).extracting(Error::getKeyword).contains("additionalProperties");
+  }
+
+  private static List<Error> errors(Schema schema, Map<String, Object> object) {
+    return schema.validate(JSON.valueToTree(object));
+  }
+
+  private static Schema schemaOf(List<Object> crds, String name) {
+    Map<String, Object> crd = crds.stream().map(d -> RookCephManifests.map(d, "crd"))
+        .filter(d -> name.equals(RookCephManifests.map(d.get("metadata"), "metadata").get("name")))
+        .findFirst().orElseThrow();
+    Object versions = RookCephManifests.map(crd.get("spec"), "spec").get("versions");
+    Map<String, Object> v1 = ((List<?>) versions).stream().map(v -> RookCephManifests.map(v, "version"))
+        .filter(v -> "v1".equals(v.get("name"))).findFirst().orElseThrow();
+    JsonNode schema = JSON.valueToTree(RookCephManifests.map(v1.get("schema"), "schema").get("openAPIV3Schema"));
+    closeObjects(schema);
+    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema);
+  }
+
+  /** Drops the x-kubernetes-* extensions and closes every object schema that does not keep unknown fields. */
+  private static void closeObjects(JsonNode schema) {
+    if (!(schema instanceof ObjectNode o)) {
+      return;
+    }
+    boolean preserves = o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+    o.remove(o.propertyNames().stream().filter(n -> n.startsWith("x-kubernetes-")).toList());
+    if (o.has("properties") && !o.has("additionalProperties") && !preserves) {
+      o.put("additionalProperties", false);
+    }
+    o.path("properties").forEach(RookCephCrdSchemaTest::closeObjects);
+    closeObjects(o.get("items"));
+    closeObjects(o.get("additionalProperties"));
+    closeObjects(o.get("not"));
+    for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
+      o.path(combinator).forEach(RookCephCrdSchemaTest::closeObjects);
+    }
+  }
+}
