@@ -83,7 +83,8 @@ public final class HostPreparation {
         hosts_wanted | cmp -s - /etc/hosts || return 1
         [ "$MODE" = "node" ] || return 0
         [ -z "$(swapon --noheadings 2>/dev/null)" ] || return 1
-        lsmod | grep -q '^br_netfilter' || return 1
+        # no grep -q: under pipefail its early exit would fail lsmod with SIGPIPE, and the check at random
+        lsmod | grep '^br_netfilter' >/dev/null || return 1
         [ "$(sysctl -n net.ipv4.ip_forward)" = "1" ] || return 1
         command -v kubeadm >/dev/null 2>&1 || return 1
         [ "$(kubeadm version -o short)" = "v$K8S_VERSION" ] || return 1
