@@ -61,12 +61,17 @@ expect_out() {
 
 # From the repository root, by relative path.
 run "$repo" jbang-scripts/kubesmith --help
-check "kubesmith --help" "$( ((status == 0)) || echo "exit status $status, not 0"; expect_out "Exit codes:" "plan")"
+check "kubesmith --help" "$( ((status == 0)) || echo "exit status $status, not 0"; expect_out "Exit codes:" "plan" "apply")"
 
 # The others from an unrelated directory, by absolute path.
 run "$work" "$kubesmith" plan --help
 check "kubesmith plan --help" "$( ((status == 0)) || echo "exit status $status, not 0"
   expect_out --inventory --out --vip --public-vip --pod-cidr --service-cidr --name --mirror "Exit codes:")"
+
+run "$work" "$kubesmith" apply --help
+check "kubesmith apply --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+  expect_out --inventory --ssh-user --ssh-key --known-hosts --trust-on-first-use --bastion --state-dir \
+    --parallelism --plain "Exit codes:" "another build")"
 
 plan="$work/clustera"
 run "$work" "$kubesmith" plan --inventory "$repo/samples/clustera_hosts" --vip 192.168.4.100 \

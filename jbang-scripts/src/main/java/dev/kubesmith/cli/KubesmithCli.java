@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "kubesmith",
     description = "Builds self-managed Kubernetes clusters over SSH.",
-    subcommands = PlanCommand.class,
+    subcommands = {PlanCommand.class, ApplyCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -31,7 +31,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
         KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
         KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
-        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT},
+        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
+        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
+        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT},
     footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})
 public final class KubesmithCli implements Callable<Integer> {
   /** The command did what was asked. */
@@ -44,14 +46,25 @@ public final class KubesmithCli implements Callable<Integer> {
   public static final int UPSTREAM_OR_IO = 3;
   /** A bug: an unexpected exception, printed with its stack trace. */
   public static final int INTERNAL = 4;
+  /** apply: a step failed for good (or the build was cancelled); running the same command again resumes. */
+  public static final int BUILD_FAILED = 5;
+  /** apply: another build of the same cluster holds the lock in the state directory. */
+  public static final int BUILD_LOCKED = 6;
 
-  static final String OK_TEXT = "ok (plan: the plan was written)";
+  static final String OK_TEXT = "ok (plan: the plan was written; apply: the cluster was built or already "
+      + "matched the plan, admin.conf is written)";
   static final String INVALID_INPUT_TEXT = "invalid input: problems in the cluster spec or the inventory, or an "
-      + "unusable --out directory; every problem is printed on stderr, one per line, and nothing is written";
+      + "unusable --out, --state-dir, --ssh-key or --known-hosts; every problem is printed on stderr, one per "
+      + "line, and nothing is written and no host is contacted";
   static final String USAGE_TEXT = "usage error: unknown or missing option or value";
   static final String UPSTREAM_OR_IO_TEXT = "upstream/mirror or I/O failure: a pinned upstream file is missing "
-      + "from the mirror or does not match its checksum, or the output could not be written";
+      + "from the mirror or does not match its checksum, or the output (plan, journal, admin.conf) could not "
+      + "be written";
   static final String INTERNAL_TEXT = "internal error (a bug; the stack trace is printed)";
+  static final String BUILD_FAILED_TEXT = "apply: the build failed; stderr names the host, step, command, exit "
+      + "code and the tail of its stderr; finished steps are journaled, so running the same command again resumes";
+  static final String BUILD_LOCKED_TEXT = "apply: another build of this cluster holds the lock in the state "
+      + "directory; nothing was run";
 
   @Spec
   CommandSpec spec;

@@ -1,0 +1,192 @@
+package dev.kubesmith.cli;
+
+import dev.kubesmith.cluster.ApplyOptions;
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.exec.BuildFailedException;
+import dev.kubesmith.exec.BuildLockedException;
+import dev.kubesmith.exec.BuildResult;
+import dev.kubesmith.spec.InvalidSpecException;
+import dev.kubesmith.spec.Problem;
+import dev.kubesmith.upstream.UpstreamException;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubesmith apply}: builds the cluster described by an inventory and the options over SSH,
+ * skipping what is already done, and writes admin.conf to the state directory. Invalid input
+ * contacts no host and writes nothing. A failed build run again resumes from its journal.
+ *
+ * <pre>
+ * kubesmith apply --inventory clusterb_hosts --ssh-key ~/.ssh/id_ed25519 --state-dir .kubesmith
+ * </pre>
+ */
+@Command(name = "apply",
+    description = {"Builds a cluster over SSH (through the bastion) and writes its admin.conf.",
+        "The cluster is the one 'plan' plans: HA when the inventory has hosts with role lb, single-master "
+            + "otherwise. Steps already done (journal in the state directory, or found done on the host) are "
+            + "skipped, so running it again resumes a failed build or changes nothing. Progress goes to "
+            + "stdout: a bar on a terminal, one line per event otherwise (or with --plain)."},
+    sortOptions = false,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
+        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
+        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
+        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
+        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
+        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
+        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT},
+    footer = {"%nExample:",
+        "  kubesmith apply --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
+        "      --state-dir .kubesmith/clusterb"})
+final class ApplyCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Mixin
+  ClusterOptions cluster;
+
+  @Option(names = "--ssh-user", paramLabel = "USER",
+      description = "The SSH login on every host; commands run through 'sudo -n' unless it is root. Default: root.")
+  String sshUser;
+
+  @Option(names = "--ssh-key", paramLabel = "FILE",
+      description = "An OpenSSH private key without passphrase; default: the SSH client's default identity files.")
+  Path sshKey;
+
+  @Option(names = "--known-hosts", paramLabel = "FILE",
+      description = "The known_hosts file host keys are checked against; default: ~/.ssh/known_hosts.")
+  Path knownHosts;
+
+  @Option(names = "--trust-on-first-use",
+      description = "Record unknown host keys on first connection instead of refusing them.")
+  boolean trustOnFirstUse;
+
+  @Option(names = "--bastion", paramLabel = "NAME",
+      description = "The host every connection goes through (its inventory name or public address); "
+          + "default: the inventory's host with role bastion, if there is exactly one.")
+  String bastion;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Where the build journal, its lock and admin.conf live; default: ~/.kubesmith/<name>.")
+  Path stateDir;
+
+  @Option(names = "--parallelism", paramLabel = "N",
+      description = "Steps run at once (1-1000); default: one per host (at least the executor's default).")
+  Integer parallelism;
+
+  @Option(names = "--plain",
+      description = "Progress as one line per event even on a terminal (always so when output is not a terminal).")
+  boolean plain;
+
+  @Override
+  public Integer call() {
+    // Every problem of the input before anything is touched, so one run shows all there is to fix.
+    Failures failures = new Failures();
+    boolean readable = cluster.checkInventoryFile(failures);
+    checkSshFiles(failures);
+    checkStateDir(failures);
+    if (parallelism != null && (parallelism < 1 || parallelism > 1000)) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--parallelism " + parallelism + ": must be 1-1000");
+    }
+    UpstreamMirror upstream = cluster.mirror(failures);
+    Optional<Cluster> built = readable ? cluster.cluster(upstream, Optional.of(ssh()), failures) : Optional.empty();
+    if (failures.any() || built.isEmpty()) {
+      return failures.report(err());
+    }
+    Cluster c = built.get();
+    Path state = stateDir != null ? stateDir
+        : Path.of(System.getProperty("user.home"), ".kubesmith", c.spec().name());
+    Path kubeconfig = state.resolve("admin.conf");
+    ProgressPrinter progress = new ProgressPrinter(out(), !plain && System.console() != null);
+    ApplyOptions options = ApplyOptions.defaults().stateDirectory(state).kubeconfig(kubeconfig).listener(progress);
+    Optional.ofNullable(parallelism).ifPresent(options::parallelism);
+    BuildResult result;
+    try {
+      result = c.apply(options);
+    } catch (BuildFailedException e) {
+      progress.finish();
+      err().println("error: build failed: " + e.getMessage());
+      err().println("error: the steps done are journaled in " + state + "; running the same command again "
+          + "resumes the build");
+      return KubesmithCli.BUILD_FAILED;
+    } catch (BuildLockedException e) {
+      progress.finish();
+      failures.add(KubesmithCli.BUILD_LOCKED, e.getMessage());
+      return failures.report(err());
+    } catch (UpstreamException e) {
+      progress.finish();
+      failures.add(KubesmithCli.UPSTREAM_OR_IO, "mirror " + upstream + ": " + e.getMessage());
+      return failures.report(err());
+    } catch (InvalidSpecException e) {
+      progress.finish();
+      e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
+      return failures.report(err());
+    } catch (UncheckedIOException e) {
+      progress.finish();
+      failures.add(KubesmithCli.UPSTREAM_OR_IO, e.getMessage());
+      return failures.report(err());
+    }
+    progress.finish();
+    out().println("applied: " + result.ran().size() + " steps ran, " + result.skipped().size()
+        + " already done in " + String.format(Locale.ROOT, "%.1f", result.wallTime().toMillis() / 1000.0)
+        + " s; admin.conf: " + kubeconfig);
+    return KubesmithCli.OK;
+  }
+
+  private Ssh ssh() {
+    Ssh ssh = Ssh.user(sshUser == null ? "root" : sshUser);
+    Optional.ofNullable(sshKey).ifPresent(ssh::privateKey);
+    Optional.ofNullable(knownHosts).ifPresent(ssh::knownHosts);
+    Optional.ofNullable(bastion).ifPresent(ssh::bastion);
+    if (trustOnFirstUse) {
+      ssh.trustOnFirstUse();
+    }
+    return ssh;
+  }
+
+  private void checkSshFiles(Failures failures) {
+    if (sshUser != null && !sshUser.matches("[a-z_][a-z0-9_.-]*")) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--ssh-user '" + sshUser + "': is not a user name");
+    }
+    if (sshKey != null && (!Files.isRegularFile(sshKey) || !Files.isReadable(sshKey))) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--ssh-key " + sshKey + ": no such readable file; give an "
+          + "OpenSSH private key");
+    }
+    if (knownHosts != null && Files.exists(knownHosts) && !Files.isRegularFile(knownHosts)) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--known-hosts " + knownHosts + ": is not a file");
+    } else if (knownHosts != null && !Files.exists(knownHosts) && !trustOnFirstUse) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--known-hosts " + knownHosts + ": no such file; give the hosts' "
+          + "keys, or add --trust-on-first-use to record them on first connection");
+    }
+  }
+
+  private void checkStateDir(Failures failures) {
+    if (stateDir != null && Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--state-dir " + stateDir + ": exists and is not a directory");
+    }
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

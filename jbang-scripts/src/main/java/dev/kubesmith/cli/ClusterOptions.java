@@ -1,0 +1,106 @@
+package dev.kubesmith.cli;
+
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.cluster.ClusterBuilder;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.spec.InvalidSpecException;
+import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.Problem;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that describe the cluster, shared by {@code plan} and {@code apply} (a picocli mixin),
+ * and the one place that turns them into a validated {@link Cluster}. Every problem goes to a
+ * {@link Failures}, so one run shows all there is to fix.
+ */
+final class ClusterOptions {
+  @Option(names = "--inventory", required = true, paramLabel = "FILE",
+      description = "The hosts: a hosts file (<ip> <name> <role>[,<role>] [public=<ip>] ...), an Ansible INI "
+          + "inventory, `terraform output -json`, or a cluster spec YAML.")
+  Path inventory;
+
+  @Option(names = "--vip", paramLabel = "IP",
+      description = "HA: the private floating IP in front of the API servers (a free address in the host network).")
+  String vip;
+
+  @Option(names = "--public-vip", paramLabel = "IP",
+      description = "HA: the public floating IP in front of the ingress.")
+  String publicVip;
+
+  @Option(names = "--pod-cidr", paramLabel = "CIDR",
+      description = "The pod network; by default a free private range that overlaps neither the hosts nor the services.")
+  String podCidr;
+
+  @Option(names = "--service-cidr", paramLabel = "CIDR",
+      description = "The service network; by default 10.96.0.0/12 unless that overlaps.")
+  String serviceCidr;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "The cluster's name (a DNS label); default: kubesmith.")
+  String name;
+
+  @Option(names = "--mirror", paramLabel = "DIR|URL",
+      description = "Where pinned upstream manifests (Calico, ...) come from, laid out as <project>/<file>; "
+          + "default: the system property " + UpstreamMirror.PROPERTY + ", else the environment variable "
+          + UpstreamMirror.ENVIRONMENT + ", else upstream itself.")
+  String mirror;
+
+  /** False (with the problem added) when --inventory is not a readable file. */
+  boolean checkInventoryFile(Failures failures) {
+    if (!Files.exists(inventory)) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": no such file; give the hosts file "
+          + "of the cluster (e.g. samples/clustera_hosts)");
+      return false;
+    }
+    if (!Files.isRegularFile(inventory) || !Files.isReadable(inventory)) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": is not a readable file");
+      return false;
+    }
+    return true;
+  }
+
+  /** The mirror to use; a local one that is not a directory is reported now, not after planning. */
+  UpstreamMirror mirror(Failures failures) {
+    if (mirror != null && mirror.isBlank()) {
+      failures.add(KubesmithCli.USAGE, "--mirror is empty; give a directory or an http(s) URL");
+      return UpstreamMirror.official();
+    }
+    UpstreamMirror m = mirror == null ? UpstreamMirror.fromEnvironment() : UpstreamMirror.at(mirror);
+    m.location().filter(l -> !l.startsWith("http://") && !l.startsWith("https://"))
+        .filter(l -> !Files.isDirectory(Path.of(l)))
+        .ifPresent(l -> failures.add(KubesmithCli.UPSTREAM_OR_IO, "mirror " + l + ": no such directory; point "
+            + "--mirror (or " + UpstreamMirror.PROPERTY + ", " + UpstreamMirror.ENVIRONMENT
+            + ") at a directory laid out as <project>/<file>, or at an http(s) URL"));
+    return m;
+  }
+
+  /**
+   * The validated cluster (HA when the inventory has lb hosts, single-master otherwise), or empty
+   * with every problem added. Call after {@link #checkInventoryFile} returned true.
+   */
+  Optional<Cluster> cluster(UpstreamMirror upstream, Optional<Ssh> ssh, Failures failures) {
+    try {
+      Inventory inv = Inventory.load(inventory);
+      ClusterBuilder builder = inv.withRole(Role.LB).isEmpty() ? Cluster.singleMaster() : Cluster.ha();
+      builder.inventory(inv).mirror(upstream);
+      ssh.ifPresent(builder::ssh);
+      // Given values are passed as given: the validator reports a VIP on a single master, a bad CIDR, ...
+      Optional.ofNullable(name).ifPresent(builder::name);
+      Optional.ofNullable(vip).ifPresent(builder::vip);
+      Optional.ofNullable(publicVip).ifPresent(builder::publicVip);
+      Optional.ofNullable(podCidr).ifPresent(builder::podCidr);
+      Optional.ofNullable(serviceCidr).ifPresent(builder::serviceCidr);
+      return Optional.of(builder.build());
+    } catch (InvalidSpecException e) {
+      e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
+    } catch (UncheckedIOException e) {
+      failures.add(KubesmithCli.INVALID_INPUT, e.getMessage());
+    }
+    return Optional.empty();
+  }
+}

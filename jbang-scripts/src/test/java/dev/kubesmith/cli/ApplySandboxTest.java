@@ -1,0 +1,129 @@
+package dev.kubesmith.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.testkit.MockApi;
+import dev.kubesmith.testkit.Sandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kubesmith apply} end to end, in process through {@link KubesmithCli#run}, against a
+ * single-master sandbox (bastion, master1, worker1) with a mock API server. Needs root (CI is root).
+ */
+class ApplySandboxTest {
+  private static final Pattern SUMMARY = Pattern.compile(
+      "(?m)^applied: (\\d+) steps ran, (\\d+) already done in \\d+\\.\\d s; admin\\.conf: (.+)$");
+
+  @TempDir
+  Path tmp;
+
+  private static Sandbox sandbox(MockApi api) {
+    return Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+        .host("master1", "198.18.4.31", "198.18.100.31", Role.MASTER)
+        .host("worker1", "198.18.4.41", Role.WORKER)
+        .apiServer(api.address()).build().start();
+  }
+
+  /** The sandbox's hosts in the hosts-file format; the bastion's public IP is the one this JVM reaches. */
+  private Path inventoryFile(Sandbox sandbox) throws IOException {
+    StringBuilder sb = new StringBuilder("# the sandbox, written by ApplySandboxTest\n");
+    for (Host h : sandbox.inventory().hosts()) {
+      sb.append(h.privateIp()).append(' ').append(h.name()).append(' ')
+          .append(h.roles().stream().map(Role::label).sorted().collect(Collectors.joining(",")))
+          .append(h.publicIp().map(p -> " public=" + p).orElse("")).append('\n');
+    }
+    return Files.writeString(tmp.resolve("sandbox_hosts"), sb.toString());
+  }
+
+  private static CliRun apply(Sandbox sandbox, Path inventory, Path state) {
+    return CliRun.of("apply", "--inventory", inventory.toString(),
+        "--ssh-key", sandbox.clientKey().toString(), "--known-hosts", sandbox.knownHosts().toString(),
+        "--mirror", CliRun.mirror().toString(), "--state-dir", state.toString(), "--plain");
+  }
+
+  private static List<String> linesStartingWith(CliRun run, String prefix) {
+    return run.out().lines().filter(l -> l.startsWith(prefix)).toList();
+  }
+
+  @Test
+  void buildsTheClusterThenASecondRunFindsEveryStepDoneButTheJoinCredentials() throws IOException {
+    Path state = tmp.resolve("state");
+    try (MockApi api = MockApi.start(); Sandbox sandbox = sandbox(api)) {
+      Path inventory = inventoryFile(sandbox);
+
+      CliRun first = apply(sandbox, inventory, state);
+
+      assertThat(first.err()).isEmpty();
+      assertThat(first.exitCode()).isZero();
+      assertThat(first.out()).contains("started kubeadm-init@master1 (master1)\n",
+          "started join-worker@worker1 (worker1)\n", "started calico (Kubernetes API)\n");
+      assertThat(first.out()).containsPattern("(?m)^done kubeadm-init@master1 in \\d+\\.\\ds$")
+          .containsPattern("(?m)^done join-worker@worker1 in \\d+\\.\\ds$")
+          .containsPattern("(?m)^done calico in \\d+\\.\\ds$");
+      assertThat(first.out().lines().toList()).allMatch(l -> l.matches("(started|done|skipped|retry) .+|applied: .+"));
+      Matcher m1 = SUMMARY.matcher(first.out());
+      assertThat(m1.find()).isTrue();
+      assertThat(m1.group(3)).isEqualTo(state.resolve("admin.conf").toString());
+      assertThat(state.resolve("admin.conf")).isRegularFile();
+      int ran1 = Integer.parseInt(m1.group(1));
+      int skipped1 = Integer.parseInt(m1.group(2));
+      assertThat(linesStartingWith(first, "done ")).hasSize(ran1);
+      assertThat(ran1).isGreaterThan(5);
+      assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .containsExactlyInAnyOrder("master1", "worker1");
+
+      CliRun second = apply(sandbox, inventory, state);
+
+      assertThat(second.err()).isEmpty();
+      assertThat(second.exitCode()).isZero();
+      assertThat(linesStartingWith(second, "started ")).containsExactly("started join-credentials@master1 (master1)");
+      assertThat(linesStartingWith(second, "done ")).singleElement().asString()
+          .startsWith("done join-credentials@master1 in ");
+      assertThat(linesStartingWith(second, "skipped ")).hasSize(ran1 + skipped1 - 1)
+          .allMatch(l -> l.endsWith(" (done in an earlier build (journal))"))
+          .contains("skipped kubeadm-init@master1 (done in an earlier build (journal))", "skipped calico "
+              + "(done in an earlier build (journal))");
+      Matcher m2 = SUMMARY.matcher(second.out());
+      assertThat(m2.find()).isTrue();
+      assertThat(m2.group(1)).isEqualTo("1");
+      assertThat(Integer.parseInt(m2.group(2))).isEqualTo(ran1 + skipped1 - 1);
+    }
+  }
+
+  @Test
+  void aFailedStepExitsFiveNamingItAndRunningAgainResumes() throws IOException {
+    Path state = tmp.resolve("state");
+    try (MockApi api = MockApi.start(); Sandbox sandbox = sandbox(api)) {
+      Path inventory = inventoryFile(sandbox);
+      sandbox.host("worker1").failNext("kubeadm", 1, 1, "boom");
+
+      CliRun failed = apply(sandbox, inventory, state);
+
+      assertThat(failed.exitCode()).isEqualTo(KubesmithCli.BUILD_FAILED);
+      assertThat(failed.err()).contains("error: build failed: step join-worker@worker1 failed on worker1", "kubeadm",
+          "exited 1", "boom", "running the same command again resumes");
+      assertThat(failed.out()).contains("failed join-worker@worker1: step join-worker@worker1 failed on worker1")
+          .doesNotContain("applied:");
+
+      CliRun again = apply(sandbox, inventory, state);
+
+      assertThat(again.err()).isEmpty();
+      assertThat(again.exitCode()).isZero();
+      assertThat(again.out()).contains("skipped kubeadm-init@master1 (done in an earlier build (journal))\n",
+          "started join-worker@worker1 (worker1)\n", "applied: ");
+      assertThat(again.out()).containsPattern("(?m)^done join-worker@worker1 in ");
+      assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .containsExactlyInAnyOrder("master1", "worker1");
+    }
+  }
+}
