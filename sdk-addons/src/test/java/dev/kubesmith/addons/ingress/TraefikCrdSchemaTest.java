@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.ingress;
 
+import dev.kubesmith.addons.testing.CrdSchemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Error;
@@ -76,27 +77,8 @@ class TraefikCrdSchemaTest {
   private static Schema schemaOf(Map<String, Object> crd) {
     Map<String, Object> version = ((List<?>) TraefikTest.map(crd.get("spec")).get("versions")).stream().map(TraefikTest::map)
         .filter(v -> "v1alpha1".equals(v.get("name"))).findFirst().orElseThrow();
-    JsonNode schema = JSON.valueToTree(TraefikTest.map(version.get("schema")).get("openAPIV3Schema"));
-    closeObjects(schema);
-    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema);
+    return CrdSchemas.openApi(TraefikTest.map(version.get("schema")));
   }
 
   /** Drops the x-kubernetes-* extensions and closes every object schema that does not keep unknown fields. */
-  private static void closeObjects(JsonNode schema) {
-    if (!(schema instanceof ObjectNode o)) {
-      return;
-    }
-    boolean preserves = o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    o.remove(o.propertyNames().stream().filter(n -> n.startsWith("x-kubernetes-")).toList());
-    if (o.has("properties") && !o.has("additionalProperties") && !preserves) {
-      o.put("additionalProperties", false);
-    }
-    o.path("properties").forEach(TraefikCrdSchemaTest::closeObjects);
-    closeObjects(o.get("items"));
-    closeObjects(o.get("additionalProperties"));
-    closeObjects(o.get("not"));
-    for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
-      o.path(combinator).forEach(TraefikCrdSchemaTest::closeObjects);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.storage;
 
+import dev.kubesmith.addons.testing.CrdSchemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Error;
@@ -89,27 +90,8 @@ class RookCephCrdSchemaTest {
     Object versions = RookCephManifests.map(crd.get("spec"), "spec").get("versions");
     Map<String, Object> v1 = ((List<?>) versions).stream().map(v -> RookCephManifests.map(v, "version"))
         .filter(v -> "v1".equals(v.get("name"))).findFirst().orElseThrow();
-    JsonNode schema = JSON.valueToTree(RookCephManifests.map(v1.get("schema"), "schema").get("openAPIV3Schema"));
-    closeObjects(schema);
-    return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(schema);
+    return CrdSchemas.openApi(RookCephManifests.map(v1.get("schema"), "schema"));
   }
 
   /** Drops the x-kubernetes-* extensions and closes every object schema that does not keep unknown fields. */
-  private static void closeObjects(JsonNode schema) {
-    if (!(schema instanceof ObjectNode o)) {
-      return;
-    }
-    boolean preserves = o.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    o.remove(o.propertyNames().stream().filter(n -> n.startsWith("x-kubernetes-")).toList());
-    if (o.has("properties") && !o.has("additionalProperties") && !preserves) {
-      o.put("additionalProperties", false);
-    }
-    o.path("properties").forEach(RookCephCrdSchemaTest::closeObjects);
-    closeObjects(o.get("items"));
-    closeObjects(o.get("additionalProperties"));
-    closeObjects(o.get("not"));
-    for (String combinator : List.of("allOf", "anyOf", "oneOf")) {
-      o.path(combinator).forEach(RookCephCrdSchemaTest::closeObjects);
-    }
-  }
 }
