@@ -66,20 +66,26 @@ check "kubesmith --help" "$( ((status == 0)) || echo "exit status $status, not 0
 # The others from an unrelated directory, by absolute path.
 run "$work" "$kubesmith" plan --help
 check "kubesmith plan --help" "$( ((status == 0)) || echo "exit status $status, not 0"
-  expect_out --inventory --out --vip --public-vip --pod-cidr --service-cidr --name --mirror "Exit codes:")"
+  expect_out --inventory --out --vip --public-vip --pod-cidr --service-cidr --name --mirror --addons --domain \
+    "Exit codes:")"
 
 run "$work" "$kubesmith" apply --help
 check "kubesmith apply --help" "$( ((status == 0)) || echo "exit status $status, not 0"
   expect_out --inventory --ssh-user --ssh-key --known-hosts --trust-on-first-use --bastion --state-dir \
-    --parallelism --plain "Exit codes:" "another build")"
+    --parallelism --plain --addons --domain "Exit codes:" "another build")"
 
 plan="$work/clustera"
 run "$work" "$kubesmith" plan --inventory "$repo/samples/clustera_hosts" --vip 192.168.4.100 \
-  --public-vip 203.0.113.100 --mirror "$mirror" --out "$plan"
-check "kubesmith plan on samples/clustera_hosts" "$( ((status == 0)) || echo "exit status $status, not 0"
+  --public-vip 203.0.113.100 --mirror "$mirror" --out "$plan" \
+  --addons rook-ceph,kube-prometheus,traefik,logging --domain example.com
+check "kubesmith plan on samples/clustera_hosts with all addons" "$( ((status == 0)) || echo "exit status $status, not 0"
   for f in plan.json plan.md cluster/calico.yaml hosts/lb1/etc/haproxy/haproxy.cfg; do
     [[ -f $plan/$f ]] || echo "no $f written"
   done
+  for a in rook-ceph kube-prometheus traefik logging; do
+    compgen -G "$plan/cluster/$a*.yaml" >/dev/null || echo "no cluster/$a*.yaml written"
+  done
+  grep -qF '*.example.com' "$plan/plan.md" 2>/dev/null || echo "plan.md does not mention *.example.com"
   expect_out "steps" "$plan")"
 
 invalid="$work/invalid"

@@ -1,5 +1,9 @@
 package dev.kubesmith.cli;
 
+import dev.kubesmith.addons.ingress.Traefik;
+import dev.kubesmith.addons.logging.Logging;
+import dev.kubesmith.addons.monitoring.KubePrometheus;
+import dev.kubesmith.addons.storage.RookCeph;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.cluster.ClusterBuilder;
 import dev.kubesmith.cluster.Ssh;
@@ -7,11 +11,16 @@ import dev.kubesmith.spec.InvalidSpecException;
 import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Problem;
 import dev.kubesmith.spec.Role;
+import dev.kubesmith.component.Component;
 import dev.kubesmith.upstream.UpstreamMirror;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,6 +59,63 @@ final class ClusterOptions {
           + UpstreamMirror.ENVIRONMENT + ", else upstream itself.")
   String mirror;
 
+  /** The names --addons accepts, in the order the error message lists them. */
+  static final List<String> ADDONS = List.of("rook-ceph", "kube-prometheus", "traefik", "logging");
+
+  @Option(names = "--addons", paramLabel = "NAME[,NAME...]", split = ",",
+      description = "Add-ons to install, comma-separated, any of: rook-ceph, kube-prometheus, traefik, logging "
+          + "(installed in dependency order; kube-prometheus and logging need rook-ceph and traefik). "
+          + "Their manifests go to cluster/ of the plan.")
+  List<String> addons;
+
+  @Option(names = "--domain", paramLabel = "DOMAIN",
+      description = "The domain the web UIs are served under (<ui>.DOMAIN, e.g. grafana.DOMAIN; a wildcard DNS "
+          + "record *.DOMAIN is noted in the plan); used by traefik, kube-prometheus and logging, ignored "
+          + "when --addons has none of them.")
+  String domain;
+
+  /**
+   * The add-on components of --addons (with --domain applied), or empty with every problem added:
+   * unknown names, a --domain that is not a DNS name.
+   */
+  Optional<List<Component>> addons(Failures failures) {
+    if (addons == null) {
+      return Optional.of(List.of());
+    }
+    Set<String> names = new LinkedHashSet<>();
+    boolean ok = true;
+    for (String raw : addons) {
+      String n = raw.trim();
+      if (n.isEmpty()) {
+        continue;
+      }
+      if (!ADDONS.contains(n)) {
+        failures.add(KubesmithCli.INVALID_INPUT, "--addons: unknown addon '" + n + "'; choose from "
+            + String.join(", ", ADDONS));
+        ok = false;
+      } else {
+        names.add(n);
+      }
+    }
+    List<Component> out = new ArrayList<>();
+    try {
+      for (String n : names) {
+        out.add(switch (n) {
+          case "rook-ceph" -> RookCeph.defaults();
+          case "kube-prometheus" -> domain == null ? KubePrometheus.defaults()
+              : KubePrometheus.defaults().domain(domain);
+          case "traefik" -> domain == null ? Traefik.defaults() : Traefik.defaults().domain(domain);
+          case "logging" -> domain == null ? Logging.efk() : Logging.efk().domain(domain);
+          default -> throw new IllegalStateException(n);
+        });
+      }
+    } catch (IllegalArgumentException e) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--domain: " + e.getMessage());
+      ok = false;
+    }
+    return ok ? Optional.of(out) : Optional.empty();
+  }
+
   /** False (with the problem added) when --inventory is not a readable file. */
   boolean checkInventoryFile(Failures failures) {
     if (!Files.exists(inventory)) {
@@ -84,6 +150,9 @@ final class ClusterOptions {
    * with every problem added. Call after {@link #checkInventoryFile} returned true.
    */
   Optional<Cluster> cluster(UpstreamMirror upstream, Optional<Ssh> ssh, Failures failures) {
+    // Bad --addons are reported, and the rest of the input still validated (without the add-ons, so that
+    // no add-on is reported as missing a dependency the user did name).
+    Optional<List<Component>> components = addons(failures);
     try {
       Inventory inv = Inventory.load(inventory);
       ClusterBuilder builder = inv.withRole(Role.LB).isEmpty() ? Cluster.singleMaster() : Cluster.ha();
@@ -95,7 +164,9 @@ final class ClusterOptions {
       Optional.ofNullable(publicVip).ifPresent(builder::publicVip);
       Optional.ofNullable(podCidr).ifPresent(builder::podCidr);
       Optional.ofNullable(serviceCidr).ifPresent(builder::serviceCidr);
-      return Optional.of(builder.build());
+      builder.addons(components.orElse(List.of()).toArray(Component[]::new));
+      Cluster built = builder.build();
+      return components.isPresent() ? Optional.of(built) : Optional.empty();
     } catch (InvalidSpecException e) {
       e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
     } catch (UncheckedIOException e) {
