@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.ingress;
 
+import dev.kubesmith.addons.internal.AddonSettings;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
@@ -22,8 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -105,11 +104,7 @@ public final class Traefik implements Component {
   public static Traefik of(ComponentSpec spec) {
     Map<String, String> s = spec.settings();
     List<Problem> problems = new ArrayList<>();
-    new TreeMap<>(s).forEach((k, v) -> {
-      if (!SETTINGS.contains(k)) {
-        problems.add(new Problem(field(k), v, "is not a setting of traefik", "use one of " + new TreeSet<>(SETTINGS)));
-      }
-    });
+    AddonSettings.rejectUnknown(NAME, s, SETTINGS, problems);
     Topology topology = null;
     String t = s.get(SETTING_TOPOLOGY);
     if (t != null) {
@@ -338,7 +333,7 @@ public final class Traefik implements Component {
   }
 
   private static String field(String setting) {
-    return "components[" + NAME + "].settings." + setting;
+    return AddonSettings.field(NAME, setting);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.kubesmith.addons.ingress.Traefik;
 import dev.kubesmith.addons.ingress.TraefikManifests;
 import dev.kubesmith.addons.storage.RookCeph;
 import dev.kubesmith.addons.storage.RookCephManifests;
+import dev.kubesmith.addons.internal.AddonSettings;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
@@ -406,7 +407,7 @@ public final class Logging implements Component {
   }
 
   private static String field(String setting) {
-    return "components[" + NAME + "].settings." + setting;
+    return AddonSettings.field(NAME, setting);
   }
 
   /** Settings and user names; never passwords. */

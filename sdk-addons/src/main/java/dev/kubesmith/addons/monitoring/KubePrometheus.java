@@ -5,6 +5,7 @@ import dev.kubesmith.addons.ingress.Traefik;
 import dev.kubesmith.addons.ingress.TraefikManifests;
 import dev.kubesmith.addons.storage.RookCeph;
 import dev.kubesmith.addons.storage.RookCephManifests;
+import dev.kubesmith.addons.internal.AddonSettings;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
@@ -26,8 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -135,11 +134,7 @@ public final class KubePrometheus implements Component {
   public static KubePrometheus of(ComponentSpec spec) {
     Map<String, String> s = spec.settings();
     List<Problem> problems = new ArrayList<>();
-    new TreeMap<>(s).forEach((k, v) -> {
-      if (!SETTINGS.contains(k)) {
-        problems.add(new Problem(field(k), v, "is not a setting of kube-prometheus", "use one of " + new TreeSet<>(SETTINGS)));
-      }
-    });
+    AddonSettings.rejectUnknown(NAME, s, SETTINGS, problems);
     Integer prometheusReplicas = integer(s, SETTING_PROMETHEUS_REPLICAS, problems);
     Integer alertmanagerReplicas = integer(s, SETTING_ALERTMANAGER_REPLICAS, problems);
     BasicAuth auth = null;
@@ -452,7 +447,7 @@ public final class KubePrometheus implements Component {
   }
 
   private static String field(String setting) {
-    return "components[" + NAME + "].settings." + setting;
+    return AddonSettings.field(NAME, setting);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.storage;
 
+import dev.kubesmith.addons.internal.AddonSettings;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -90,11 +89,7 @@ public final class RookCeph implements Component {
   public static RookCeph of(ComponentSpec spec) {
     Map<String, String> s = spec.settings();
     List<Problem> problems = new ArrayList<>();
-    new TreeMap<>(s).forEach((k, v) -> {
-      if (!SETTINGS.contains(k)) {
-        problems.add(new Problem(field(k), v, "is not a setting of rook-ceph", "use one of " + new TreeSet<>(SETTINGS)));
-      }
-    });
+    AddonSettings.rejectUnknown(NAME, s, SETTINGS, problems);
     Boolean all = null;
     String allText = s.get(SETTING_USE_ALL_DEVICES);
     if (allText != null) {
@@ -276,7 +271,7 @@ public final class RookCeph implements Component {
   }
 
   private static String field(String setting) {
-    return "components[" + NAME + "].settings." + setting;
+    return AddonSettings.field(NAME, setting);
   }
 
   private static String deviceProblem(String name) {
