@@ -1,6 +1,5 @@
 package dev.kubesmith.addons.ingress;
 
-import dev.kubesmith.addons.testing.CrdSchemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Error;
@@ -9,6 +8,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.kubesmith.upstream.UpstreamFile;
 import dev.kubesmith.upstream.UpstreamMirror;
+import dev.kubesmith.testkit.CrdSchemas;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,6 +1,5 @@
 package dev.kubesmith.addons.monitoring;
 
-import dev.kubesmith.addons.testing.CrdSchemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Error;
@@ -11,6 +10,7 @@ import dev.kubesmith.addons.testing.Clusters;
 import dev.kubesmith.addons.testing.Plans;
 import dev.kubesmith.plan.Step;
 import dev.kubesmith.upstream.UpstreamMirror;
+import dev.kubesmith.testkit.CrdSchemas;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.kubesmith.addons.testing;
+package dev.kubesmith.testkit;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
