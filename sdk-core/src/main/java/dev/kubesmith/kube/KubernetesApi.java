@@ -72,14 +72,30 @@ public final class KubernetesApi implements AutoCloseable {
   /** Applies every document of the manifest (server-side apply, conflicts forced), recording its hash. */
   public void apply(Manifest manifest) {
     for (HasMetadata item : documents(manifest)) {
-      client.resource(item).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      resource(item).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+  }
+
+  /** The client's handle on one object; a kind the server does not serve is named with the fix. */
+  private io.fabric8.kubernetes.client.dsl.NamespaceableResource<HasMetadata> resource(HasMetadata item) {
+    try {
+      return client.resource(item);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getMessage() == null || !e.getMessage().startsWith("Could not find a registered handler")) {
+        throw e;
+      }
+      String where = Optional.ofNullable(item.getMetadata().getNamespace()).map(ns -> ns + "/").orElse("")
+          + item.getMetadata().getName();
+      throw new UnknownKindException("the API server serves no " + item.getKind() + " in " + item.getApiVersion()
+          + " (object " + where + "): its CustomResourceDefinition is not installed; apply the CRD first and wait"
+          + " for it to be Established (Readiness.crd(name)) before its custom resources");
     }
   }
 
   /** Whether every document exists in the cluster as kubesmith last applied it (same hash). */
   public boolean isApplied(Manifest manifest) {
     for (HasMetadata item : documents(manifest)) {
-      HasMetadata live = client.resource(item).get();
+      HasMetadata live = resource(item).get();
       if (live == null || live.getMetadata().getAnnotations() == null
           || !item.getMetadata().getAnnotations().get(APPLIED_HASH).equals(live.getMetadata().getAnnotations().get(APPLIED_HASH))) {
         return false;
@@ -256,6 +272,13 @@ public final class KubernetesApi implements AutoCloseable {
   }
 
   /** Something did not become ready in time; the message says what and why. */
+  /** An object whose kind the API server does not serve: its CRD is missing. Not transient. */
+  public static final class UnknownKindException extends IllegalStateException {
+    public UnknownKindException(String message) {
+      super(message);
+    }
+  }
+
   public static final class NotReadyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
