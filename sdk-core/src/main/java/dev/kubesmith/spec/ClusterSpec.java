@@ -94,6 +94,18 @@ public interface ClusterSpec {
     return components().stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
+  /**
+   * The hosts an ingress addon says it runs on (its {@value ComponentSpec#INGRESS_NODES} setting),
+   * empty when no component names any: ingress then runs on the masters.
+   */
+  default Optional<List<String>> ingressNodeNames() {
+    return components().stream()
+        .map(c -> c.settings().get(ComponentSpec.INGRESS_NODES))
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .map(v -> java.util.Arrays.stream(v.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList());
+  }
+
   /** The spec as YAML; {@link #fromYaml(String)} gives back an equal spec. */
   default String toYaml() {
     return ClusterSpecYaml.write(this);

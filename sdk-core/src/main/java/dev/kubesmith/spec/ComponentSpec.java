@@ -10,6 +10,13 @@ import org.immutables.value.Value;
 @Value.Immutable
 @KubesmithStyle
 public interface ComponentSpec {
+  /**
+   * The setting in which an addon serving ingress on host ports 80/443 (Traefik) names the hosts it
+   * runs on, comma-separated; the load balancer pair forwards its 80/443 frontends there, so the two
+   * stay in step. See {@link ClusterSpec#ingressNodeNames()}.
+   */
+  String INGRESS_NODES = "ingressNodes";
+
   String name();
 
   /** Settings as text, in a stable order. */

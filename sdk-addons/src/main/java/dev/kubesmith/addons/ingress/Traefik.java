@@ -15,7 +15,9 @@ import dev.kubesmith.spec.Problem;
 import dev.kubesmith.spec.Topology;
 import dev.kubesmith.upstream.UpstreamFile;
 import java.time.Duration;
+import dev.kubesmith.spec.Role;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,12 +31,14 @@ import java.util.regex.Pattern;
  * Ingress with Traefik v3: the traefik.io CRDs of the Traefik Helm chart {@value #CHART_VERSION}, then
  * Traefik as a DaemonSet on host ports 80/443, in phase {@link Phase#ADDONS} after the nodes are up.
  * By default Traefik runs on the masters (tolerating their NoSchedule taint): on the single master,
- * or on every master behind the HAProxy pair's public VIP. {@link #onWorkers(String)} moves it to the
- * nodes carrying a label. The plan notes the DNS record the ingress needs.
+ * or on every master behind the HAProxy pair's public VIP. {@link #onNodes(String...)} moves it to named
+ * masters or workers; it records them in the {@value ComponentSpec#INGRESS_NODES} setting, which the
+ * HAProxy pair reads for its 80/443 backends, so the load balancers follow Traefik (a re-apply re-renders
+ * haproxy.cfg and reloads haproxy when the list changes). The plan notes the DNS record the ingress needs.
  *
  * <pre>{@code
  * Component ingress = Traefik.ha().domain("apps.example.com");          // or Traefik.defaults()
- * Component onWorkers = Traefik.defaults().onWorkers("node-role.kubernetes.io/ingress");
+ * Component onWorkers = Traefik.defaults().onNodes("worker1", "worker2");
  * }</pre>
  */
 public final class Traefik implements Component {
@@ -44,7 +48,8 @@ public final class Traefik implements Component {
   public static final String CHART_VERSION = "v41.3.0";
   public static final String DEFAULT_IMAGE = "docker.io/traefik:v3.5.3";
   public static final String SETTING_TOPOLOGY = "topology";
-  public static final String SETTING_NODE_LABEL = "nodeLabel";
+  /** Host names Traefik runs on, comma-separated; shared with the load balancer pair. */
+  public static final String SETTING_NODES = ComponentSpec.INGRESS_NODES;
   public static final String SETTING_DOMAIN = "domain";
   public static final String SETTING_IMAGE = "image";
   public static final String STEP_CRDS = "traefik-crds";
@@ -63,23 +68,21 @@ public final class Traefik implements Component {
       crd("traefik.io_tlsstores", "b649ddb4c1be3304f2edac2dc4fc16a93d44738968dcb2a810bc4dedef8f48a9"),
       crd("traefik.io_traefikservices", "3ef2d4c3badc9119a967be771176b0c604aacbe489ed770f9642c330dab943e5"));
 
-  private static final Set<String> SETTINGS = Set.of(SETTING_TOPOLOGY, SETTING_NODE_LABEL, SETTING_DOMAIN, SETTING_IMAGE);
-  private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)");
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Set<String> SETTINGS = Set.of(SETTING_TOPOLOGY, SETTING_NODES, SETTING_DOMAIN, SETTING_IMAGE);
   private static final Pattern DOMAIN = Pattern.compile("([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
-  private static final Traefik DEFAULTS = new Traefik(null, null, null, null, List.of());
+  private static final Traefik DEFAULTS = new Traefik(null, List.of(), null, null, List.of());
 
   /** Null until chosen: then the cluster's own topology decides. */
   private final Topology topology;
-  /** Null: on the masters. Otherwise {@code key} or {@code key=value}. */
-  private final String nodeLabel;
+  /** Empty: on the masters. Otherwise the hosts by name. */
+  private final List<String> nodes;
   private final String domain;
   private final String image;
   private final List<Problem> settingProblems;
 
-  private Traefik(Topology topology, String nodeLabel, String domain, String image, List<Problem> settingProblems) {
+  private Traefik(Topology topology, List<String> nodes, String domain, String image, List<Problem> settingProblems) {
     this.topology = topology;
-    this.nodeLabel = nodeLabel;
+    this.nodes = List.copyOf(nodes);
     this.domain = domain;
     this.image = image;
     this.settingProblems = List.copyOf(settingProblems);
@@ -92,12 +95,12 @@ public final class Traefik implements Component {
 
   /** Traefik on the single master, reached at the master's public IP. */
   public static Traefik singleMaster() {
-    return new Traefik(Topology.SINGLE_MASTER, null, null, null, List.of());
+    return new Traefik(Topology.SINGLE_MASTER, List.of(), null, null, List.of());
   }
 
   /** Traefik on every master behind the HAProxy pair, reached at the public VIP. */
   public static Traefik ha() {
-    return new Traefik(Topology.HA, null, null, null, List.of());
+    return new Traefik(Topology.HA, List.of(), null, null, List.of());
   }
 
   /** Traefik from its YAML form; settings it cannot read are reported by {@link #validate(ClusterSpec)}. */
@@ -114,22 +117,24 @@ public final class Traefik implements Component {
         problems.add(new Problem(field(SETTING_TOPOLOGY), t, "is not a topology", "write ha or single-master"));
       }
     }
-    return new Traefik(topology, s.get(SETTING_NODE_LABEL), s.get(SETTING_DOMAIN), s.get(SETTING_IMAGE), problems);
+    List<String> nodes = s.get(SETTING_NODES) == null ? List.of() : Arrays.stream(s.get(SETTING_NODES).split(","))
+        .map(String::trim).toList();
+    return new Traefik(topology, nodes, s.get(SETTING_DOMAIN), s.get(SETTING_IMAGE), problems);
   }
 
   /**
-   * Runs Traefik on the nodes with this label instead of the masters.
+   * Runs Traefik on these masters or workers instead of on every master (pods pinned by
+   * {@code kubernetes.io/hostname}). The HAProxy pair sends 80/443 to the same hosts.
    *
-   * @param label {@code key} (any value, selected as {@code key: ""}) or {@code key=value}
-   * @throws IllegalArgumentException unless a Kubernetes label key, optionally with a value
+   * @param hostNames host names of the inventory; checked against the spec by {@link #validate(ClusterSpec)}
+   * @throws IllegalArgumentException when none is given or one is blank
    */
-  public Traefik onWorkers(String label) {
-    String why = labelProblem(label);
-    if (why != null) {
-      throw new IllegalArgumentException("node label " + label + " " + why
-          + "; write e.g. node-role.kubernetes.io/ingress or ingress=true");
+  public Traefik onNodes(String... hostNames) {
+    if (hostNames.length == 0 || Arrays.stream(hostNames).anyMatch(h -> h == null || h.isBlank())) {
+      throw new IllegalArgumentException("Traefik.onNodes needs host names, e.g. onNodes(\"worker1\", \"worker2\"); got "
+          + Arrays.toString(hostNames));
     }
-    return new Traefik(topology, label, domain, image, settingProblems);
+    return new Traefik(topology, List.of(hostNames), domain, image, settingProblems);
   }
 
   /**
@@ -141,7 +146,7 @@ public final class Traefik implements Component {
     if (domain == null || !DOMAIN.matcher(domain).matches()) {
       throw new IllegalArgumentException("domain " + domain + " is not a DNS name; write e.g. apps.example.com");
     }
-    return new Traefik(topology, nodeLabel, domain, image, settingProblems);
+    return new Traefik(topology, nodes, domain, image, settingProblems);
   }
 
   /**
@@ -153,16 +158,16 @@ public final class Traefik implements Component {
     if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException("image '" + image + "' is not an image reference; write e.g. " + DEFAULT_IMAGE);
     }
-    return new Traefik(topology, nodeLabel, domain, image, settingProblems);
+    return new Traefik(topology, nodes, domain, image, settingProblems);
   }
 
   public String image() {
     return image == null ? DEFAULT_IMAGE : image;
   }
 
-  /** The label set by {@link #onWorkers(String)}; empty when Traefik runs on the masters. */
-  public Optional<String> nodeLabel() {
-    return Optional.ofNullable(nodeLabel);
+  /** The hosts set by {@link #onNodes(String...)}; empty when Traefik runs on the masters. */
+  public List<String> nodes() {
+    return nodes;
   }
 
   public Optional<String> domain() {
@@ -172,15 +177,6 @@ public final class Traefik implements Component {
   /** The topology Traefik is planned for: the one chosen, else the cluster's. */
   public Topology topologyFor(ClusterSpec spec) {
     return topology == null ? spec.topology() : topology;
-  }
-
-  /** Where the DaemonSet runs: the control-plane label, or the configured label. */
-  public Map<String, String> nodeSelector() {
-    if (nodeLabel == null) {
-      return Map.of(TraefikManifests.CONTROL_PLANE_LABEL, "");
-    }
-    int eq = nodeLabel.indexOf('=');
-    return eq < 0 ? Map.of(nodeLabel, "") : Map.of(nodeLabel.substring(0, eq), nodeLabel.substring(eq + 1));
   }
 
   @Override
@@ -201,13 +197,21 @@ public final class Traefik implements Component {
       p.add(new Problem(field(SETTING_TOPOLOGY), topology.name(), chosen + " does not fit a " + spec.topology()
           + " cluster", "use Traefik.defaults(), which follows the cluster's topology"));
     }
-    if (nodeLabel != null && labelProblem(nodeLabel) != null) {
-      p.add(new Problem(field(SETTING_NODE_LABEL), nodeLabel, labelProblem(nodeLabel),
-          "write e.g. node-role.kubernetes.io/ingress or ingress=true"));
-    }
-    if (nodeLabel != null && spec.workers().isEmpty()) {
-      p.add(new Problem(field(SETTING_NODE_LABEL), nodeLabel, "puts Traefik on workers, but the cluster has none",
-          "add workers, or leave the label out to run Traefik on the masters"));
+    List<String> nodeNames = spec.nodes().stream().map(Host::name).toList();
+    Set<String> seen = new java.util.HashSet<>();
+    for (String n : nodes) {
+      Optional<Host> host = spec.host(n);
+      if (n.isEmpty()) {
+        p.add(new Problem(field(SETTING_NODES), String.join(",", nodes), "has an empty host name",
+            "list host names separated by commas, e.g. worker1,worker2"));
+      } else if (host.isEmpty()) {
+        p.add(new Problem(field(SETTING_NODES), n, "is not a host of the spec", "name masters or workers, e.g. " + nodeNames));
+      } else if (!host.get().has(Role.MASTER) && !host.get().has(Role.WORKER)) {
+        p.add(new Problem(field(SETTING_NODES), n, "is not a master or worker, so it cannot run Traefik",
+            "name masters or workers, e.g. " + nodeNames));
+      } else if (!seen.add(n)) {
+        p.add(new Problem(field(SETTING_NODES), n, "is listed twice", "name each host once"));
+      }
     }
     if (domain != null && !DOMAIN.matcher(domain).matches()) {
       p.add(new Problem(field(SETTING_DOMAIN), domain, "is not a DNS name", "write e.g. apps.example.com"));
@@ -234,14 +238,14 @@ public final class Traefik implements Component {
         .waitFor(crdWaits)
         .estimate(Duration.ofSeconds(20))
         .build());
-    boolean onMasters = nodeLabel == null;
+    boolean onMasters = nodes.isEmpty();
     List<Object> objects = List.of(TraefikManifests.namespace(), TraefikManifests.serviceAccount(),
         TraefikManifests.clusterRole(), TraefikManifests.clusterRoleBinding(), TraefikManifests.ingressClass(),
-        TraefikManifests.daemonSet(image(), nodeSelector(), onMasters));
+        TraefikManifests.daemonSet(image(), nodes));
     context.add(Step.builder()
         .id(STEP_TRAEFIK).phase(Phase.ADDONS).addAfterPhases(Phase.NODES).addDependsOn(STEP_CRDS)
         .description("Traefik " + image() + " as a DaemonSet on host ports 80/443 on "
-            + (onMasters ? "the masters" : "nodes labelled " + nodeLabel))
+            + (onMasters ? "the masters" : String.join(", ", nodes)))
         .addManifests(Manifest.of(STEP_TRAEFIK, TraefikManifests.toYaml(objects)))
         .addWaitFor(Readiness.of(Readiness.Kind.DAEMONSET, TraefikManifests.NAMESPACE, TraefikManifests.NAME))
         .estimate(Duration.ofSeconds(90))
@@ -260,8 +264,9 @@ public final class Traefik implements Component {
       return spec.publicVip().map(vip -> "Traefik: create DNS record " + record + vip + " (the public VIP of the HAProxy pair)")
           .orElse("Traefik: create DNS record " + record + "<public VIP>; the spec has no public VIP, set one with publicVip(...)");
     }
-    if (nodeLabel != null) {
-      return "Traefik: create DNS record " + record + "<public IP of each node labelled " + nodeLabel + ">";
+    if (!nodes.isEmpty()) {
+      return "Traefik: create DNS record " + record + "<public IP of each of " + String.join(", ", nodes)
+          + "> (one A record per host)";
     }
     Host master = spec.masters().isEmpty() ? null : spec.masters().get(0);
     if (master == null) {
@@ -279,8 +284,8 @@ public final class Traefik implements Component {
     if (topology != null) {
       s.put(SETTING_TOPOLOGY, topology == Topology.HA ? "ha" : "single-master");
     }
-    if (nodeLabel != null) {
-      s.put(SETTING_NODE_LABEL, nodeLabel);
+    if (!nodes.isEmpty()) {
+      s.put(SETTING_NODES, String.join(",", nodes));
     }
     if (domain != null) {
       s.put(SETTING_DOMAIN, domain);
@@ -316,35 +321,19 @@ public final class Traefik implements Component {
         sha256);
   }
 
-  private static String labelProblem(String label) {
-    if (label == null || label.isBlank()) {
-      return "is empty";
-    }
-    int eq = label.indexOf('=');
-    String key = eq < 0 ? label : label.substring(0, eq);
-    String value = eq < 0 ? "" : label.substring(eq + 1);
-    int slash = key.indexOf('/');
-    String prefix = slash < 0 ? null : key.substring(0, slash);
-    String name = slash < 0 ? key : key.substring(slash + 1);
-    boolean ok = LABEL_NAME.matcher(name).matches()
-        && (prefix == null || prefix.length() <= 253 && DNS_SUBDOMAIN.matcher(prefix).matches())
-        && (value.isEmpty() || LABEL_NAME.matcher(value).matches());
-    return ok ? null : "is not a Kubernetes label (key or key=value)";
-  }
-
   private static String field(String setting) {
     return AddonSettings.field(NAME, setting);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Traefik t && topology == t.topology && Objects.equals(nodeLabel, t.nodeLabel)
+    return o instanceof Traefik t && topology == t.topology && nodes.equals(t.nodes)
         && Objects.equals(domain, t.domain) && Objects.equals(image, t.image) && settingProblems.equals(t.settingProblems);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(topology, nodeLabel, domain, image, settingProblems);
+    return Objects.hash(topology, nodes, domain, image, settingProblems);
   }
 
   @Override

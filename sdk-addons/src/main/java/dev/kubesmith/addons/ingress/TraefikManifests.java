@@ -1,5 +1,7 @@
 package dev.kubesmith.addons.ingress;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -35,7 +37,7 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * host ports 80 and 443.
  *
  * <pre>{@code
- * DaemonSet ds = TraefikManifests.daemonSet(Traefik.DEFAULT_IMAGE, Map.of(TraefikManifests.CONTROL_PLANE_LABEL, ""), true);
+ * DaemonSet ds = TraefikManifests.daemonSet(Traefik.DEFAULT_IMAGE, List.of("worker1", "worker2"));
  * String yaml = TraefikManifests.toYaml(List.of(TraefikManifests.namespace(), ds));
  * }</pre>
  */
@@ -44,6 +46,8 @@ public final class TraefikManifests {
   public static final String NAME = "traefik";
   public static final String INGRESS_CLASS = "traefik";
   public static final String CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
+  /** Set by the kubelet to the node name, which kubesmith makes the inventory's host name. */
+  public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
   public static final int WEB_PORT = 80;
   public static final int WEBSECURE_PORT = 443;
   /** Traefik's own entry point for /ping; not a host port. */
@@ -99,14 +103,20 @@ public final class TraefikManifests {
   }
 
   /**
-   * One Traefik per selected node, entry points {@code web} on host port 80 and {@code websecure} on 443.
-   *
-   * @param tolerateControlPlane whether to tolerate the control-plane NoSchedule taint (Traefik on the masters)
+   * One Traefik per node, entry points {@code web} on host port 80 and {@code websecure} on 443: on
+   * every master (control-plane label) when {@code nodes} is empty, else on the named hosts (required
+   * node affinity on {@code kubernetes.io/hostname}). The control-plane NoSchedule taint is tolerated
+   * either way, so masters may be named too.
    */
-  public static DaemonSet daemonSet(String image, Map<String, String> nodeSelector, boolean tolerateControlPlane) {
-    List<Toleration> tolerations = tolerateControlPlane
-        ? List.of(new TolerationBuilder().withKey(CONTROL_PLANE_LABEL).withOperator("Exists").withEffect("NoSchedule").build())
-        : List.of();
+  public static DaemonSet daemonSet(String image, List<String> nodes) {
+    List<Toleration> tolerations =
+        List.of(new TolerationBuilder().withKey(CONTROL_PLANE_LABEL).withOperator("Exists").withEffect("NoSchedule").build());
+    Map<String, String> nodeSelector = nodes.isEmpty() ? Map.of(CONTROL_PLANE_LABEL, "") : Map.of();
+    Affinity affinity = nodes.isEmpty() ? null : new AffinityBuilder().withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm().addNewMatchExpression().withKey(HOSTNAME_LABEL).withOperator("In")
+        .withValues(nodes).endMatchExpression().endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
     return new DaemonSetBuilder()
         .withNewMetadata().withName(NAME).withNamespace(NAMESPACE).withLabels(SELECTOR).endMetadata()
         .withNewSpec()
@@ -118,7 +128,8 @@ public final class TraefikManifests {
         .withNewMetadata().withLabels(SELECTOR).endMetadata()
         .withNewSpec()
         .withServiceAccountName(NAME)
-        .withNodeSelector(nodeSelector)
+        .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
+        .withAffinity(affinity)
         .withTolerations(tolerations)
         .withTerminationGracePeriodSeconds(60L)
         .withContainers(container(image))

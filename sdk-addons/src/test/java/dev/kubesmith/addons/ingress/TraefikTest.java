@@ -91,16 +91,17 @@ class TraefikTest {
   }
 
   @Test
-  void runsOnLabelledWorkersWithoutTheTolerationWhenAsked() {
-    Traefik traefik = Traefik.ha().onWorkers("ingress=true");
+  void runsOnNamedNodesPinnedByHostnameWhenAsked() {
+    Traefik traefik = Traefik.ha().onNodes("worker1", "worker2");
     Step step = Plans.of(Clusters.ha(), traefik).requireStep("traefik");
 
     Map<String, Object> podSpec = podSpec(step);
-    assertThat(podSpec.get("nodeSelector")).isEqualTo(Map.of("ingress", "true"));
-    assertThat(podSpec).doesNotContainKey("tolerations");
-    assertThat(step.description()).contains("nodes labelled ingress=true");
-    assertThat(Traefik.defaults().onWorkers("node-role.kubernetes.io/ingress").nodeSelector())
-        .isEqualTo(Map.of("node-role.kubernetes.io/ingress", ""));
+    assertThat(podSpec).doesNotContainKey("nodeSelector");
+    assertThat(podSpec.get("affinity")).isEqualTo(Map.of("nodeAffinity", Map.of("requiredDuringSchedulingIgnoredDuringExecution",
+        Map.of("nodeSelectorTerms", List.of(Map.of("matchExpressions", List.of(
+            Map.of("key", "kubernetes.io/hostname", "operator", "In", "values", List.of("worker1", "worker2")))))))));
+    assertThat(step.description()).contains("on worker1, worker2");
+    assertThat(traefik.nodes()).containsExactly("worker1", "worker2");
   }
 
   @Test
@@ -173,13 +174,13 @@ class TraefikTest {
 
   @Test
   void describeRoundTripsThroughTheProviderFoundByServiceLoader() {
-    Traefik traefik = Traefik.ha().onWorkers("ingress=true").domain("apps.example.com").image("registry.local/traefik:v3.5.3");
+    Traefik traefik = Traefik.ha().onNodes("worker1", "worker2").domain("apps.example.com").image("registry.local/traefik:v3.5.3");
     ComponentProvider provider = ServiceLoader.load(ComponentProvider.class).stream().map(ServiceLoader.Provider::get)
         .filter(p -> p.name().equals("traefik")).findFirst().orElseThrow();
 
     ComponentSpec described = traefik.describe();
 
-    assertThat(described.settings()).containsExactly(Map.entry("topology", "ha"), Map.entry("nodeLabel", "ingress=true"),
+    assertThat(described.settings()).containsExactly(Map.entry("topology", "ha"), Map.entry("ingressNodes", "worker1,worker2"),
         Map.entry("domain", "apps.example.com"), Map.entry("image", "registry.local/traefik:v3.5.3"));
     assertThat(provider.kind()).isEqualTo(ComponentKind.ADDON);
     assertThat(provider.isDefaultFor(Clusters.ha())).isFalse();
@@ -198,25 +199,30 @@ class TraefikTest {
   }
 
   @Test
-  void rejectsWorkerPlacementWithoutWorkers() {
+  void rejectsNodesThatAreNotMastersOrWorkersOfTheSpec() {
     ClusterSpec mastersOnly = ClusterSpec.builder().from(Clusters.singleMaster())
-        .hosts(List.of(Host.of("master1", "198.18.4.31", Role.MASTER))).build();
+        .hosts(List.of(Host.of("master1", "198.18.4.31", Role.MASTER), Host.of("bastion", "198.18.4.10", Role.BASTION)))
+        .build();
 
-    assertThat(Traefik.defaults().onWorkers("ingress").validate(mastersOnly)).singleElement()
-        .satisfies(p -> assertThat(p.reason()).contains("has none"));
+    assertThat(Traefik.defaults().onNodes("worker9", "bastion", "master1", "master1").validate(mastersOnly))
+        .extracting(p -> p.value() + ": " + p.reason())
+        .containsExactly("worker9: is not a host of the spec", "bastion: is not a master or worker, so it cannot run Traefik",
+            "master1: is listed twice");
+    assertThat(Traefik.defaults().onNodes("master1").validate(mastersOnly)).isEmpty();
   }
 
   @Test
   void rejectsBadSettingsInSettersAndFromTheSpec() {
-    assertThatThrownBy(() -> Traefik.defaults().onWorkers("bad label!")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("bad label!");
+    assertThatThrownBy(() -> Traefik.defaults().onNodes()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("onNodes(\"worker1\", \"worker2\")");
     assertThatThrownBy(() -> Traefik.defaults().domain("Not A Domain")).isInstanceOf(IllegalArgumentException.class);
     assertThat(Traefik.of(ComponentSpec.of("traefik", Map.of("topology", "triple", "replicas", "3"))).validate(Clusters.ha()))
         .extracting(p -> p.field())
         .containsExactlyInAnyOrder("components[traefik].settings.topology", "components[traefik].settings.replicas");
-    assertThat(Traefik.of(ComponentSpec.of("traefik", Map.of("nodeLabel", "a b", "domain", "x"))).validate(Clusters.ha()))
+    assertThat(Traefik.of(ComponentSpec.of("traefik", Map.of("ingressNodes", "worker1,,nowhere", "domain", "x"))).validate(Clusters.ha()))
         .extracting(p -> p.field())
-        .containsExactlyInAnyOrder("components[traefik].settings.nodeLabel", "components[traefik].settings.domain");
+        .containsExactlyInAnyOrder("components[traefik].settings.ingressNodes", "components[traefik].settings.ingressNodes",
+            "components[traefik].settings.domain");
   }
 
   private static List<Map<String, Object>> docs(Step step) {

@@ -55,6 +55,13 @@ final class LoadBalancerRules {
 
   private static void ingressNodes(ClusterSpec spec, LoadBalancerSettings settings, List<Problem> p) {
     String field = LoadBalancerSettings.field(LoadBalancerSettings.INGRESS_NODES);
+    Optional<List<String>> own = settings.ingressNodeNames();
+    Optional<List<String>> addon = spec.ingressNodeNames();
+    if (own.isPresent() && addon.isPresent() && !new java.util.HashSet<>(own.get()).equals(new java.util.HashSet<>(addon.get()))) {
+      p.add(new Problem(field, String.join(",", own.get()), "differs from the hosts the ingress addon runs on ("
+          + String.join(",", addon.get()) + "), so HAProxy would send 80/443 where no ingress listens",
+          "drop ingressNodes from the load balancer: it follows the ingress addon (e.g. Traefik.onNodes(...)) by itself"));
+    }
     List<String> nodeNames = spec.nodes().stream().map(Host::name).toList();
     for (String name : settings.ingressNodeNames().orElse(List.of())) {
       Optional<Host> host = spec.host(name);

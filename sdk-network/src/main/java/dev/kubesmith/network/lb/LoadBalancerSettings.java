@@ -103,9 +103,13 @@ public final class LoadBalancerSettings {
         .map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
-  /** The hosts the ingress frontends (80/443) forward to: {@code ingressNodes}, else the masters. */
+  /**
+   * The hosts the ingress frontends (80/443) forward to: this pair's {@code ingressNodes}, else the
+   * hosts the ingress addon runs on ({@link ClusterSpec#ingressNodeNames()}, e.g. {@code Traefik.onNodes}),
+   * else the masters, where Traefik runs by default.
+   */
   public List<Host> ingressNodes(ClusterSpec spec) {
-    return ingressNodeNames()
+    return ingressNodeNames().or(spec::ingressNodeNames)
         .map(names -> names.stream().map(spec::host).flatMap(Optional::stream).toList())
         .orElseGet(spec::masters);
   }

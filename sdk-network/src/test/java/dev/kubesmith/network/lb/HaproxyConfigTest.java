@@ -6,6 +6,7 @@ import dev.kubesmith.network.testing.Clusters;
 import dev.kubesmith.network.testing.Golden;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.ComponentSpec;
 import dev.kubesmith.spec.Host;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +63,24 @@ class HaproxyConfigTest {
         .containsExactly("worker1 198.18.4.41:80 check", "worker3 198.18.4.43:80 check");
     assertThat(servers(section(cfg, "backend ingress-https")))
         .containsExactly("worker1 198.18.4.41:443 check", "worker3 198.18.4.43:443 check");
+  }
+
+  @Test
+  void forwardsHttpAndHttpsToWhereTheIngressAddonRunsAndFollowsItWhenItMoves() {
+    ClusterSpec onMasters = ClusterSpec.builder().from(spec).addComponents(ComponentSpec.of("traefik")).build();
+    ClusterSpec onWorkers = ClusterSpec.builder().from(spec)
+        .addComponents(ComponentSpec.of("traefik", Map.of(ComponentSpec.INGRESS_NODES, "worker2,worker3"))).build();
+
+    String before = HaproxyConfig.render(onMasters, lb1, LoadBalancerSettings.defaults());
+    String after = HaproxyConfig.render(onWorkers, lb1, LoadBalancerSettings.defaults());
+
+    assertThat(servers(section(before, "backend ingress-https")))
+        .containsExactly("master1 198.18.4.31:443 check", "master2 198.18.4.32:443 check", "master3 198.18.4.33:443 check");
+    assertThat(servers(section(after, "backend ingress-http")))
+        .containsExactly("worker2 198.18.4.42:80 check", "worker3 198.18.4.43:80 check");
+    assertThat(servers(section(after, "backend ingress-https")))
+        .containsExactly("worker2 198.18.4.42:443 check", "worker3 198.18.4.43:443 check");
+    assertThat(section(after, "backend kube-apiserver")).isEqualTo(section(before, "backend kube-apiserver"));
   }
 
   @Test

@@ -203,6 +203,34 @@ class LoadBalancerPairTest {
   }
 
   @Test
+  void reportsIngressNodesThatDisagreeWithTheIngressAddon() {
+    ClusterSpec withTraefik = ClusterSpec.builder().from(spec)
+        .addComponents(ComponentSpec.of("traefik", Map.of(ComponentSpec.INGRESS_NODES, "worker1,worker2"))).build();
+
+    assertThat(LoadBalancerPair.defaults().withIngressNodes("worker2", "worker1").validate(withTraefik)).isEmpty();
+    assertThat(LoadBalancerPair.defaults().validate(withTraefik)).isEmpty();
+    assertThat(LoadBalancerPair.defaults().withIngressNodes("worker3").validate(withTraefik)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("components[haproxy-keepalived].settings.ingressNodes");
+      assertThat(p.reason()).contains("differs from the hosts the ingress addon runs on (worker1,worker2)");
+      assertThat(p.fix()).contains("drop ingressNodes");
+    });
+  }
+
+  @Test
+  void rendersChangedFilesWhenTheIngressAddonMovesSoTheStepReloadsHaproxy() {
+    ClusterSpec before = ClusterSpec.builder().from(spec).addComponents(ComponentSpec.of("traefik")).build();
+    ClusterSpec after = ClusterSpec.builder().from(spec)
+        .addComponents(ComponentSpec.of("traefik", Map.of(ComponentSpec.INGRESS_NODES, "worker1"))).build();
+
+    Step b = Plans.of(before, LoadBalancerPair.defaults()).requireStep("load-balancer@lb1");
+    Step a = Plans.of(after, LoadBalancerPair.defaults()).requireStep("load-balancer@lb1");
+
+    assertThat(a.files()).isNotEqualTo(b.files());
+    assertThat(a.check()).isNotEqualTo(b.check());
+    assertThat(a.commands()).contains("systemctl reload-or-restart haproxy");
+  }
+
+  @Test
   void reportsIngressNodesThatRunNoIngress() {
     assertThat(LoadBalancerPair.defaults().withIngressNodes("bastion").validate(spec)).singleElement()
         .satisfies(p -> assertThat(p.reason()).contains("not a master or worker"));
