@@ -37,6 +37,11 @@ public final class KubernetesApi implements AutoCloseable {
   public static final String FIELD_MANAGER = "kubesmith";
   /** Annotation holding the hash of the document kubesmith last applied to an object. */
   public static final String APPLIED_HASH = "kubesmith.dev/applied-hash";
+  /**
+   * Annotation ({@code "true"}) on an object created once and then left as the cluster has it, e.g. a
+   * Secret with generated credentials: re-applying must not replace the credentials users already have.
+   */
+  public static final String KEEP_EXISTING = "kubesmith.dev/keep-existing";
   private static final Duration POLL = Duration.ofMillis(500);
 
   private final KubernetesClient client;
@@ -69,11 +74,21 @@ public final class KubernetesApi implements AutoCloseable {
     return client;
   }
 
-  /** Applies every document of the manifest (server-side apply, conflicts forced), recording its hash. */
+  /**
+   * Applies every document of the manifest (server-side apply, conflicts forced), recording its hash;
+   * a document marked {@value #KEEP_EXISTING} is only created, never replaced.
+   */
   public void apply(Manifest manifest) {
     for (HasMetadata item : documents(manifest)) {
+      if (keepsExisting(item) && resource(item).get() != null) {
+        continue;
+      }
       resource(item).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
+  }
+
+  private static boolean keepsExisting(HasMetadata item) {
+    return "true".equals(item.getMetadata().getAnnotations().get(KEEP_EXISTING));
   }
 
   /** The client's handle on one object; a kind the server does not serve is named with the fix. */
@@ -92,10 +107,16 @@ public final class KubernetesApi implements AutoCloseable {
     }
   }
 
-  /** Whether every document exists in the cluster as kubesmith last applied it (same hash). */
+  /**
+   * Whether every document exists in the cluster as kubesmith last applied it (same hash); one marked
+   * {@value #KEEP_EXISTING} only has to exist.
+   */
   public boolean isApplied(Manifest manifest) {
     for (HasMetadata item : documents(manifest)) {
       HasMetadata live = resource(item).get();
+      if (live != null && keepsExisting(item)) {
+        continue;
+      }
       if (live == null || live.getMetadata().getAnnotations() == null
           || !item.getMetadata().getAnnotations().get(APPLIED_HASH).equals(live.getMetadata().getAnnotations().get(APPLIED_HASH))) {
         return false;

@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.ingress;
 
+import dev.kubesmith.kube.KubernetesApi;
 import dev.kubesmith.plan.Manifest;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -51,7 +52,8 @@ public final class BasicAuth {
   }
 
   /**
-   * Users with the passwords given.
+   * Users with the passwords given, hashed with bcrypt (cost {@value #BCRYPT_COST}) and a salt derived
+   * from user and password, so the same input always gives the same Secret.
    *
    * @throws IllegalArgumentException for no users, a user name with ':' or whitespace, or an empty password
    */
@@ -108,10 +110,18 @@ public final class BasicAuth {
     return b.toString();
   }
 
-  /** The Secret {@value #SECRET_NAME} with the htpasswd lines under {@value #USERS_KEY}. */
+  /**
+   * The Secret {@value #SECRET_NAME} with the htpasswd lines under {@value #USERS_KEY}. With generated
+   * passwords it is marked {@code kubesmith.dev/keep-existing}: created by the first apply and kept by
+   * every later one, so the passwords handed out the first time stay valid (a re-run's freshly
+   * generated passwords are not applied; delete the Secret to rotate them). Given passwords hash the
+   * same way on every run (see {@link #users(Map)}), so a re-run changes nothing and a new password
+   * is applied.
+   */
   public Secret secret(String namespace) {
     return new SecretBuilder()
-        .withNewMetadata().withName(SECRET_NAME).withNamespace(namespace).endMetadata()
+        .withNewMetadata().withName(SECRET_NAME).withNamespace(namespace)
+        .withAnnotations(generatedPasswords.isEmpty() ? null : Map.of(KubernetesApi.KEEP_EXISTING, "true")).endMetadata()
         .withType("Opaque")
         .addToStringData(USERS_KEY, htpasswd())
         .build();
@@ -169,13 +179,27 @@ public final class BasicAuth {
   }
 
   private static String htpasswdLine(String user, String password) {
-    byte[] salt = new byte[16];
-    RANDOM.nextBytes(salt);
+    byte[] salt = salt(user, password);
     // bcrypt reads at most 72 bytes; OpenBSDBCrypt rejects longer input, so say so plainly
     if (password.getBytes(StandardCharsets.UTF_8).length > 72) {
       throw new IllegalArgumentException("the password of user " + user + " is longer than bcrypt's 72 bytes");
     }
     return user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, BCRYPT_COST);
+  }
+
+  /**
+   * A salt fixed by user and password (the first 16 bytes of HMAC-SHA256 keyed by the password over
+   * the user name), so the same credentials give the same htpasswd line and re-applying is a no-op;
+   * a different user or password still gets a different salt.
+   */
+  private static byte[] salt(String user, String password) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(password.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return java.util.Arrays.copyOf(mac.doFinal(("kubesmith-basic-auth:" + user).getBytes(StandardCharsets.UTF_8)), 16);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
   }
 
   private static String password() {

@@ -49,6 +49,25 @@ class BasicAuthTest {
   }
 
   @Test
+  void hashesGivenPasswordsTheSameWayEveryRunSoReapplyingIsANoOp() {
+    String once = BasicAuth.users(Map.of("alice", "pw-alice")).htpasswd();
+
+    assertThat(BasicAuth.users(Map.of("alice", "pw-alice")).htpasswd()).isEqualTo(once);
+    assertThat(BasicAuth.users(Map.of("alice", "pw-alice2")).htpasswd()).isNotEqualTo(once);
+    assertThat(BasicAuth.users(Map.of("alice", "pw-alice")).htpasswd().substring(6, 36))
+        .as("the salt differs between users with the same password")
+        .isNotEqualTo(BasicAuth.users(Map.of("carol", "pw-alice")).htpasswd().substring(6, 36));
+    assertThat(BasicAuth.users(Map.of("alice", "pw-alice")).secret("monitoring").getMetadata().getAnnotations())
+        .as("given passwords are applied every time they change").isNullOrEmpty();
+  }
+
+  @Test
+  void keepsTheSecretOfGeneratedPasswordsOnceCreated() {
+    assertThat(BasicAuth.generated("admin").secret("monitoring").getMetadata().getAnnotations())
+        .containsExactly(Map.entry("kubesmith.dev/keep-existing", "true"));
+  }
+
+  @Test
   void neverShowsPasswordsOrHashesInToString() {
     BasicAuth generated = BasicAuth.generated("admin");
     BasicAuth given = BasicAuth.users(Map.of("alice", "hunter2-password"));
