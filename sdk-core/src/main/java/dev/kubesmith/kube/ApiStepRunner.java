@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs cluster steps through the Kubernetes API: waits for the step's nodes to be Ready, then
- * server-side applies its manifests. A step is already done when its nodes are Ready and every object
+ * server-side applies its manifests (secret placeholders filled in). A step is already done when its nodes are Ready and every object
  * carries the hash kubesmith applied. The API client is made on first use from the admin kubeconfig
  * the build captured, through {@code endpoint} (e.g. an SSH forward through the bastion).
  */
@@ -35,6 +35,18 @@ public final class ApiStepRunner implements StepRunner {
     this.connect = connect;
     this.retries = retries;
     this.readyTimeout = readyTimeout;
+  }
+
+  /**
+   * A runner for a cluster that already exists: every step goes through this client (e.g. from the
+   * user's kubeconfig), with no admin kubeconfig to capture first. Closing the runner closes it.
+   */
+  public static ApiStepRunner of(KubernetesApi api, Retries retries, Duration readyTimeout) {
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> {
+      throw new IllegalStateException("unused: the client is given");
+    }, retries, readyTimeout);
+    runner.api = api;
+    return runner;
   }
 
   private synchronized KubernetesApi api(StepContext ctx) {
@@ -58,7 +70,7 @@ public final class ApiStepRunner implements StepRunner {
           return false;
         }
       }
-      return step.manifests().stream().allMatch(k::isApplied)
+      return step.manifests().stream().allMatch(m -> k.isApplied(filled(m, ctx)))
           && step.waitFor().stream().map(dev.kubesmith.plan.Readiness::parse).allMatch(w -> k.whyNotReady(w) == null);
     });
   }
@@ -75,7 +87,7 @@ public final class ApiStepRunner implements StepRunner {
         }
       }
       for (Manifest m : step.manifests()) {
-        k.apply(m);
+        k.apply(filled(m, ctx));
       }
       try {
         k.waitReady(step.waitFor().stream().map(dev.kubesmith.plan.Readiness::parse).toList(), readyTimeout);
@@ -84,6 +96,14 @@ public final class ApiStepRunner implements StepRunner {
       }
       return null;
     });
+  }
+
+  /**
+   * The manifest with its {@code {{secret:...}}} placeholders filled from the build's secrets (e.g. a
+   * password a host step captured), so rendered plans keep only the placeholder.
+   */
+  private static Manifest filled(Manifest m, StepContext ctx) {
+    return Secrets.referencedIn(m.yaml()).isEmpty() ? m : Manifest.of(m.name(), ctx.fill(m.yaml()));
   }
 
   /** API calls retried on 5xx/429 and connection faults ({@value Retries#KUBERNETES_API}); the rest fail at once. */

@@ -84,6 +84,27 @@ public final class MockApi implements AutoCloseable {
     return "https://127.0.0.1:" + address.getPort();
   }
 
+  /**
+   * A kubeconfig for this API, as a user of an existing cluster would hand the SDK (the mock's
+   * self-signed certificate is not verified; any token is accepted).
+   */
+  public String kubeconfig() {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: admin
+          user: {token: mock-token}
+        contexts:
+        - name: admin@mock
+          context: {cluster: mock, user: admin}
+        current-context: admin@mock
+        """.formatted(url());
+  }
+
   /** A client of this API (trusting its certificate), made on first use and closed with it. */
   public synchronized NamespacedKubernetesClient client() {
     if (closed) {
