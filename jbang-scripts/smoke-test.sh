@@ -96,5 +96,50 @@ check "kubesmith plan with invalid input" "$( ((status != 0)) || echo "exit stat
   grep -q 192.168.0.0/16 "$err" || echo "stderr does not name the pod CIDR"
   grep -q 10.96.0.0/33 "$err" || echo "stderr does not name the service CIDR")"
 
+run "$work" "$kubesmith" status --help
+check "kubesmith status --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+  expect_out --inventory --ssh-key --key-passphrase-file --known-hosts --state-dir --kubeconfig --addons \
+    "Exit codes:" "not healthy" "could not be reached")"
+
+run "$work" "$kubesmith" status --inventory "$repo/samples/clusterb_hosts" --state-dir "$work/no-state"
+check "kubesmith status without admin.conf" "$( ((status == 1)) || echo "exit status $status, not 1"
+  grep -qF -- "$work/no-state/admin.conf" "$err" || echo "stderr does not name the missing admin.conf"
+  grep -qF -- "kubesmith apply" "$err" || echo "stderr does not say to run apply first")"
+
+# Every JBang script beside the CLI answers --help with its options and exit codes; a new script is
+# checked here without changes, and gets a plan-mode check below.
+for script in "$here"/*.java; do
+  name="$(basename "$script")"
+  [[ $name == kubesmith.java ]] && continue
+  run "$repo" jbang-scripts/jbang "jbang-scripts/$name" --help
+  check "$name --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+    expect_out "Usage:" --plan "Exit codes:")"
+done
+
+plan="$work/add-worker"
+run "$repo" jbang-scripts/jbang jbang-scripts/AddWorker.java --inventory samples/clustera_hosts \
+  --name worker4 --ip 192.168.4.44 --vip 192.168.4.100 --mirror "$mirror" --plan "$plan"
+check "AddWorker.java --plan on samples/clustera_hosts" "$( ((status == 0)) || echo "exit status $status, not 0"
+  [[ -f $plan/hosts/worker4/etc/kubernetes/kubeadm-join.yaml ]] || echo "no join configuration for worker4"
+  grep -qF 'join-worker@worker4' "$plan/plan.md" 2>/dev/null || echo "plan.md has no join-worker@worker4"
+  ! grep -q worker4 "$repo/samples/clustera_hosts" || echo "samples/clustera_hosts was changed in plan mode"
+  expect_out "worker4" "$plan")"
+
+plan="$work/monitoring"
+run "$repo" jbang-scripts/jbang jbang-scripts/MonitoringOnExistingCluster.java --inventory samples/clustera_hosts \
+  --public-vip 203.0.113.100 --domain example.com --mirror "$mirror" --plan "$plan"
+check "MonitoringOnExistingCluster.java --plan on samples/clustera_hosts" "$(
+  ((status == 0)) || echo "exit status $status, not 0"
+  for f in rook-ceph-operator traefik kube-prometheus-prometheus-prometheus kube-prometheus-ingress; do
+    [[ -f $plan/cluster/$f.yaml ]] || echo "no cluster/$f.yaml written"
+  done
+  [[ ! -e $plan/hosts ]] || echo "host files written: an existing cluster's hosts are not touched"
+  grep -qF '*.example.com A 203.0.113.100' "$plan/plan.md" 2>/dev/null || echo "plan.md has no DNS record for the public VIP"
+  expect_out "steps written to $plan")"
+
+run "$repo" jbang-scripts/jbang jbang-scripts/MonitoringOnExistingCluster.java --mirror "$mirror"
+check "MonitoringOnExistingCluster.java without --kubeconfig" "$( ((status == 1)) || echo "exit status $status, not 1"
+  grep -qF -- "--kubeconfig is missing" "$err" || echo "stderr does not name --kubeconfig")"
+
 echo "smoke: $passed passed, $failed failed"
 ((failed == 0))

@@ -47,7 +47,9 @@ import picocli.CommandLine.Spec;
         KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
         KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
         KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT},
+        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
+        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
+        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nExample:",
         "  kubesmith apply --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
         "      --state-dir .kubesmith/clusterb"})
@@ -61,26 +63,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Option(names = "--ssh-user", paramLabel = "USER",
-      description = "The SSH login on every host; commands run through 'sudo -n' unless it is root. Default: root.")
-  String sshUser;
-
-  @Option(names = "--ssh-key", paramLabel = "FILE",
-      description = "An OpenSSH private key without passphrase; default: the SSH client's default identity files.")
-  Path sshKey;
-
-  @Option(names = "--known-hosts", paramLabel = "FILE",
-      description = "The known_hosts file host keys are checked against; default: ~/.ssh/known_hosts.")
-  Path knownHosts;
-
-  @Option(names = "--trust-on-first-use",
-      description = "Record unknown host keys on first connection instead of refusing them.")
-  boolean trustOnFirstUse;
-
-  @Option(names = "--bastion", paramLabel = "NAME",
-      description = "The host every connection goes through (its inventory name or public address); "
-          + "default: the inventory's host with role bastion, if there is exactly one.")
-  String bastion;
+  @Mixin
+  SshOptions ssh;
 
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Where the build journal, its lock and admin.conf live; default: ~/.kubesmith/<name>.")
@@ -99,13 +83,13 @@ final class ApplyCommand implements Callable<Integer> {
     // Every problem of the input before anything is touched, so one run shows all there is to fix.
     Failures failures = new Failures();
     boolean readable = cluster.checkInventoryFile(failures);
-    checkSshFiles(failures);
+    Optional<Ssh> sshSettings = ssh.ssh(failures);
     checkStateDir(failures);
     if (parallelism != null && (parallelism < 1 || parallelism > 1000)) {
       failures.add(KubesmithCli.INVALID_INPUT, "--parallelism " + parallelism + ": must be 1-1000");
     }
     UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Cluster> built = readable ? cluster.cluster(upstream, Optional.of(ssh()), failures) : Optional.empty();
+    Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
     if (failures.any() || built.isEmpty()) {
       return failures.report(err());
     }
@@ -147,33 +131,6 @@ final class ApplyCommand implements Callable<Integer> {
         + " already done in " + String.format(Locale.ROOT, "%.1f", result.wallTime().toMillis() / 1000.0)
         + " s; admin.conf: " + kubeconfig);
     return KubesmithCli.OK;
-  }
-
-  private Ssh ssh() {
-    Ssh ssh = Ssh.user(sshUser == null ? "root" : sshUser);
-    Optional.ofNullable(sshKey).ifPresent(ssh::privateKey);
-    Optional.ofNullable(knownHosts).ifPresent(ssh::knownHosts);
-    Optional.ofNullable(bastion).ifPresent(ssh::bastion);
-    if (trustOnFirstUse) {
-      ssh.trustOnFirstUse();
-    }
-    return ssh;
-  }
-
-  private void checkSshFiles(Failures failures) {
-    if (sshUser != null && !sshUser.matches("[a-z_][a-z0-9_.-]*")) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--ssh-user '" + sshUser + "': is not a user name");
-    }
-    if (sshKey != null && (!Files.isRegularFile(sshKey) || !Files.isReadable(sshKey))) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--ssh-key " + sshKey + ": no such readable file; give an "
-          + "OpenSSH private key");
-    }
-    if (knownHosts != null && Files.exists(knownHosts) && !Files.isRegularFile(knownHosts)) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--known-hosts " + knownHosts + ": is not a file");
-    } else if (knownHosts != null && !Files.exists(knownHosts) && !trustOnFirstUse) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--known-hosts " + knownHosts + ": no such file; give the hosts' "
-          + "keys, or add --trust-on-first-use to record them on first connection");
-    }
   }
 
   private void checkStateDir(Failures failures) {

@@ -19,6 +19,10 @@ final class Failures {
     return !messages.isEmpty();
   }
 
+  int count() {
+    return messages.size();
+  }
+
   int report(PrintWriter err) {
     messages.forEach(m -> err.println("error: " + m));
     return exitCode;

@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "kubesmith",
     description = "Builds self-managed Kubernetes clusters over SSH.",
-    subcommands = {PlanCommand.class, ApplyCommand.class},
+    subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -33,7 +33,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
         KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
         KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT},
+        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
+        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
+        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})
 public final class KubesmithCli implements Callable<Integer> {
   /** The command did what was asked. */
@@ -50,12 +52,16 @@ public final class KubesmithCli implements Callable<Integer> {
   public static final int BUILD_FAILED = 5;
   /** apply: another build of the same cluster holds the lock in the state directory. */
   public static final int BUILD_LOCKED = 6;
+  /** status: the cluster answered, but something is wrong (a node not Ready, no VIP holder, ...). */
+  public static final int NOT_HEALTHY = 7;
+  /** status: the API server or a host could not be reached over SSH. */
+  public static final int UNREACHABLE = 8;
 
   static final String OK_TEXT = "ok (plan: the plan was written; apply: the cluster was built or already "
-      + "matched the plan, admin.conf is written)";
+      + "matched the plan, admin.conf is written; status: the cluster is healthy)";
   static final String INVALID_INPUT_TEXT = "invalid input: problems in the cluster spec or the inventory, or an "
-      + "unusable --out, --state-dir, --ssh-key or --known-hosts; every problem is printed on stderr, one per "
-      + "line, and nothing is written and no host is contacted";
+      + "unusable --out, --state-dir, --kubeconfig, --ssh-key, --key-passphrase-file or --known-hosts; every "
+      + "problem is printed on stderr, one per line, and nothing is written and no host is contacted";
   static final String USAGE_TEXT = "usage error: unknown or missing option or value";
   static final String UPSTREAM_OR_IO_TEXT = "upstream/mirror or I/O failure: a pinned upstream file is missing "
       + "from the mirror or does not match its checksum, or the output (plan, journal, admin.conf) could not "
@@ -65,6 +71,11 @@ public final class KubesmithCli implements Callable<Integer> {
       + "code and the tail of its stderr; finished steps are journaled, so running the same command again resumes";
   static final String BUILD_LOCKED_TEXT = "apply: another build of this cluster holds the lock in the state "
       + "directory; nothing was run";
+  static final String NOT_HEALTHY_TEXT = "status: the cluster answered but is not healthy (a node not Ready or "
+      + "missing, an addon named with --addons not installed or not ready, the VIP on no or on two load "
+      + "balancers, the API server certificate expiring within 30 days); each problem is printed";
+  static final String UNREACHABLE_TEXT = "status: the API server or a host could not be reached (over SSH "
+      + "through the bastion); what failed is printed, with what was learned from the rest";
 
   @Spec
   CommandSpec spec;

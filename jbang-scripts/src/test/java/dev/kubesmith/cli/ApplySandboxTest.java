@@ -51,6 +51,30 @@ class ApplySandboxTest {
         "--mirror", CliRun.mirror().toString(), "--state-dir", state.toString(), "--plain");
   }
 
+  private static CliRun status(Sandbox sandbox, Path inventory, Path state, String... ssh) {
+    List<String> args = new java.util.ArrayList<>(List.of("status", "--inventory", inventory.toString(),
+        "--known-hosts", sandbox.knownHosts().toString(), "--state-dir", state.toString()));
+    args.addAll(List.of(ssh));
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  /** The key, encrypted with a passphrase (same key pair, so the hosts still accept it). */
+  private Path encryptedCopy(Path key, String passphrase) throws IOException {
+    Path copy = tmp.resolve("id_encrypted");
+    Files.copy(key, copy);
+    try {
+      Process p = new ProcessBuilder("ssh-keygen", "-q", "-p", "-P", "", "-N", passphrase, "-f", copy.toString())
+          .redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as("ssh-keygen -p: " + output).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    assertThat(Files.readString(copy)).contains("OPENSSH PRIVATE KEY");
+    return copy;
+  }
+
   private static List<String> linesStartingWith(CliRun run, String prefix) {
     return run.out().lines().filter(l -> l.startsWith(prefix)).toList();
   }
@@ -81,6 +105,27 @@ class ApplySandboxTest {
       assertThat(ran1).isGreaterThan(5);
       assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
           .containsExactlyInAnyOrder("master1", "worker1");
+
+      CliRun status = status(sandbox, inventory, state, "--ssh-key", sandbox.clientKey().toString());
+
+      assertThat(status.err()).isEmpty();
+      assertThat(status.exitCode()).isZero();
+      assertThat(status.out()).startsWith("cluster kubesmith (SINGLE_MASTER)\nnodes: 2 of 2 Ready\n")
+          .containsPattern("(?m)^  master1 +Ready +control-plane +v1\\.34\\.2 +198\\.18\\.4\\.31$")
+          .containsPattern("(?m)^  worker1 +Ready +\\S+ +v1\\.34\\.2 +198\\.18\\.4\\.41$")
+          .containsPattern("(?m)^  rook-ceph +absent$").containsPattern("(?m)^  traefik +absent$")
+          .containsPattern("(?m)^API server certificate: expires \\S+ \\(in \\d+ days\\), .+$")
+          .endsWith("healthy\n").doesNotContain("VIP");
+
+      // The same, with the client key encrypted and its passphrase from a file; --addons must be there.
+      Path encrypted = encryptedCopy(sandbox.clientKey(), "correct horse");
+      Path passphrase = Files.writeString(tmp.resolve("passphrase"), "correct horse\n");
+      CliRun missingAddon = status(sandbox, inventory, state, "--ssh-key", encrypted.toString(),
+          "--key-passphrase-file", passphrase.toString(), "--addons", "rook-ceph");
+
+      assertThat(missingAddon.exitCode()).isEqualTo(KubesmithCli.NOT_HEALTHY);
+      assertThat(missingAddon.out()).contains("nodes: 2 of 2 Ready", "1 problem:\n  - addon rook-ceph (named in "
+          + "--addons) is absent");
 
       CliRun second = apply(sandbox, inventory, state);
 

@@ -135,6 +135,7 @@ public final class ExistingCluster {
     private Inventory inventory;
     private String name = "existing";
     private UpstreamMirror mirror;
+    private String publicVip;
 
     private Builder(Path kubeconfig) {
       this.kubeconfig = kubeconfig;
@@ -154,6 +155,12 @@ public final class ExistingCluster {
 
     public Builder addons(Component... components) {
       addons.addAll(Arrays.asList(components));
+      return this;
+    }
+
+    /** The public address the ingress is reached at (HA: the load balancers' public VIP), for the DNS notes. */
+    public Builder publicVip(String publicVip) {
+      this.publicVip = publicVip;
       return this;
     }
 
@@ -186,9 +193,13 @@ public final class ExistingCluster {
       ClusterSpec spec = ClusterSpec.builder().name(name)
           .topology(masters >= 3 ? Topology.HA : Topology.SINGLE_MASTER)
           .hosts(hosts)
+          .publicVip(Optional.ofNullable(publicVip))
           .network(NetworkPlanner.plan(hosts, List.of(), Optional.empty(), Optional.empty(), 24))
           .components(ordered.stream().map(Component::describe).toList())
           .build();
+      if (publicVip != null && Ipv4.tryParse(publicVip).isEmpty()) {
+        problems.add(new Problem("publicVip", publicVip, "is not an IPv4 address", "write e.g. 203.0.113.100"));
+      }
       if (masters == 0) {
         problems.add(new Problem("nodes", String.valueOf(hosts.size()), "has no master (no node labelled "
             + CONTROL_PLANE_LABEL + ")", "label the control-plane nodes, or pass an inventory with masters"));

@@ -1,0 +1,140 @@
+package dev.kubesmith.cli;
+
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.component.Component;
+import dev.kubesmith.component.ComponentKind;
+import dev.kubesmith.upstream.UpstreamMirror;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubesmith status}: how a built cluster is doing, read-only. Nodes (Ready, version), the
+ * addons found by their namespaces and workloads, which load balancer holds each VIP, and when the
+ * API server certificate expires. Uses the admin.conf that {@code apply} wrote.
+ *
+ * <pre>
+ * kubesmith status --inventory clusterb_hosts --ssh-key ~/.ssh/id_ed25519 --state-dir .kubesmith
+ * </pre>
+ */
+@Command(name = "status",
+    description = {"Shows how a built cluster is doing, changing nothing.",
+        "Reads the nodes (Ready, kubelet version) and the addons (rook-ceph, kube-prometheus, traefik, logging: "
+            + "found by their namespaces and workloads) through the Kubernetes API with the admin.conf 'apply' "
+            + "wrote, through the bastion; asks every load balancer over SSH which holds each VIP (ip -o addr); "
+            + "reads the API server certificate's expiry from its TLS handshake. Takes the same cluster and SSH "
+            + "options as 'apply'; --addons names addons that must be there."},
+    sortOptions = false,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
+        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
+        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
+        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
+        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
+        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
+        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
+        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
+        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
+    footer = {"%nExample:",
+        "  kubesmith status --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
+        "      --state-dir .kubesmith/clusterb"})
+final class StatusCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Mixin
+  ClusterOptions cluster;
+
+  @Mixin
+  SshOptions ssh;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "The state directory 'apply' used; admin.conf is read from it. Default: ~/.kubesmith/<name>.")
+  Path stateDir;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "The admin kubeconfig to use instead of <state dir>/admin.conf.")
+  Path kubeconfig;
+
+  @Override
+  public Integer call() {
+    Failures failures = new Failures();
+    boolean readable = cluster.checkInventoryFile(failures);
+    Optional<Ssh> sshSettings = ssh.ssh(failures);
+    if (stateDir != null && kubeconfig != null) {
+      failures.add(KubesmithCli.USAGE, "--state-dir and --kubeconfig: give one of them, not both");
+    }
+    UpstreamMirror upstream = cluster.mirror(failures);
+    Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
+    Optional<String> config = built.flatMap(c -> readKubeconfig(c, failures));
+    if (failures.any() || built.isEmpty() || config.isEmpty()) {
+      return failures.report(err());
+    }
+    Set<String> expected = built.get().components().stream().filter(c -> c.kind() == ComponentKind.ADDON)
+        .map(Component::name).collect(Collectors.toSet());
+    ClusterStatus status = StatusProbe.probe(built.get(), config.get(), expected, false);
+    Instant now = Instant.now();
+    out().print(StatusReport.format(status, now));
+    out().flush();
+    return StatusReport.exitCode(status, now);
+  }
+
+  private Optional<String> readKubeconfig(Cluster c, Failures failures) {
+    Path file = kubeconfig != null ? kubeconfig : (stateDir != null ? stateDir
+        : Path.of(System.getProperty("user.home"), ".kubesmith", c.spec().name())).resolve("admin.conf");
+    String option = kubeconfig != null ? "--kubeconfig " + file : "admin.conf " + file;
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      failures.add(KubesmithCli.INVALID_INPUT, option + ": no such readable file; run 'kubesmith apply' first, or "
+          + "give the state directory it used (--state-dir) or the admin kubeconfig (--kubeconfig)");
+      return Optional.empty();
+    }
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      if (!isKubeconfig(text)) {
+        failures.add(KubesmithCli.INVALID_INPUT, option + ": is not a kubeconfig with a current context and a "
+            + "server; give the admin.conf that 'kubesmith apply' wrote");
+        return Optional.empty();
+      }
+      return Optional.of(text);
+    } catch (IOException e) {
+      failures.add(KubesmithCli.UPSTREAM_OR_IO, option + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isKubeconfig(String text) {
+    try {
+      // fabric8 fills in defaults (a server URL) for what a file lacks: insist on a context of its own.
+      io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.fromKubeconfig(text);
+      return config.getCurrentContext() != null && config.getMasterUrl() != null
+          && config.getMasterUrl().startsWith("https://");
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}
