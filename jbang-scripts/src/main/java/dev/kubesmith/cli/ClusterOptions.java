@@ -74,6 +74,11 @@ final class ClusterOptions {
           + "when --addons has none of them.")
   String domain;
 
+  @Option(names = "--ingress-nodes", paramLabel = "HOST[,HOST...]", split = ",",
+      description = "With --addons traefik: run Traefik on these masters or workers instead of on every master; "
+          + "the load balancers' 80/443 backends follow them.")
+  List<String> ingressNodes;
+
   /**
    * The add-on components of --addons (with --domain applied), or empty with every problem added:
    * unknown names, a --domain that is not a DNS name.
@@ -104,16 +109,30 @@ final class ClusterOptions {
           case "rook-ceph" -> RookCeph.defaults();
           case "kube-prometheus" -> domain == null ? KubePrometheus.defaults()
               : KubePrometheus.defaults().domain(domain);
-          case "traefik" -> domain == null ? Traefik.defaults() : Traefik.defaults().domain(domain);
+          case "traefik" -> traefik();
           case "logging" -> domain == null ? Logging.efk() : Logging.efk().domain(domain);
           default -> throw new IllegalStateException(n);
         });
       }
     } catch (IllegalArgumentException e) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--domain: " + e.getMessage());
+      failures.add(KubesmithCli.INVALID_INPUT, (e.getMessage().startsWith("Traefik.onNodes") ? "--ingress-nodes: "
+          : "--domain: ") + e.getMessage());
+      ok = false;
+    }
+    if (ingressNodes != null && !names.contains("traefik")) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--ingress-nodes: places Traefik, but --addons has no traefik; "
+          + "add traefik to --addons or drop --ingress-nodes");
       ok = false;
     }
     return ok ? Optional.of(out) : Optional.empty();
+  }
+
+  private Traefik traefik() {
+    Traefik t = domain == null ? Traefik.defaults() : Traefik.defaults().domain(domain);
+    if (ingressNodes != null) {
+      t = t.onNodes(ingressNodes.stream().map(String::trim).toArray(String[]::new));
+    }
+    return t;
   }
 
   /** False (with the problem added) when --inventory is not a readable file. */

@@ -84,6 +84,32 @@ class AddonsOptionTest {
   }
 
   @Test
+  void ingressNodesPlaceTraefikAndTheLoadBalancersFollow() throws Exception {
+    Path out = tmp.resolve("plan");
+
+    CliRun run = planClusterA(out, "--addons", "traefik", "--ingress-nodes", "worker1,worker2");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    String haproxy = java.nio.file.Files.readString(out.resolve("hosts/lb1/etc/haproxy/haproxy.cfg"));
+    assertThat(haproxy).contains("server worker1 192.168.4.41:443 check", "server worker2 192.168.4.42:80 check")
+        .doesNotContain("server master1 192.168.4.31:443");
+    assertThat(java.nio.file.Files.readString(out.resolve("cluster/traefik.yaml"))).contains("kubernetes.io/hostname");
+  }
+
+  @Test
+  void ingressNodesWithoutTraefikOrOnUnknownHostsAreErrors() {
+    CliRun noTraefik = planClusterA(tmp.resolve("never"), "--addons", "rook-ceph", "--ingress-nodes", "worker1");
+    CliRun unknown = planClusterA(tmp.resolve("never"), "--addons", "traefik", "--ingress-nodes", "worker9");
+
+    assertThat(noTraefik.exitCode()).isEqualTo(1);
+    assertThat(noTraefik.err()).contains("--ingress-nodes: places Traefik, but --addons has no traefik");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err()).contains("ingressNodes = worker9: is not a host of the spec");
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @Test
   void domainThatIsNotADnsNameIsAnError() {
     CliRun run = planClusterA(tmp.resolve("never"), "--addons", "traefik", "--domain", "Not a domain");
 
