@@ -1,0 +1,181 @@
+package dev.kubesmith.backup.etcd;
+
+import dev.kubesmith.backup.nfs.NfsServer;
+import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.ImmutableStep;
+import dev.kubesmith.plan.Phase;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.Host;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * etcd snapshots on every master, which the seed does not take: a script that runs
+ * {@code etcdctl snapshot save} with kubeadm's etcd client certificates against
+ * {@code https://127.0.0.1:2379}, checks the file with {@code snapshot status}, keeps the newest
+ * {@code keep} locally and copies it to the NFS host's export (mounted on the master), keeping the
+ * newest {@code keep} there too; a systemd timer runs it on a calendar. The step takes a first
+ * snapshot at once, so a broken setup fails the build instead of the first night.
+ *
+ * <pre>{@code
+ * EtcdSnapshots snapshots = EtcdSnapshots.every("*-*-* 00/6:00:00").keep(14);
+ * Step s = snapshots.step(spec.requireHost("master1"), Optional.of(nfs));
+ * }</pre>
+ */
+public final class EtcdSnapshots {
+  public static final String SCRIPT = "/usr/local/lib/kubesmith/etcd-snapshot.sh";
+  public static final String ENV_FILE = "/etc/kubesmith/etcd-snapshot.env";
+  public static final String SERVICE = "/etc/systemd/system/kubesmith-etcd-snapshot.service";
+  public static final String TIMER = "/etc/systemd/system/kubesmith-etcd-snapshot.timer";
+  public static final String SNAPSHOT_DIR = "/var/lib/kubesmith/etcd-snapshots";
+  /** Where the NFS export's etcd directory is mounted on each master; restores read from here. */
+  public static final String OFFSITE_DIR = "/var/lib/kubesmith/etcd-offsite";
+  public static final String PKI = "/etc/kubernetes/pki/etcd";
+  public static final String DEFAULT_CALENDAR = "*-*-* 00/6:00:00";
+  public static final int DEFAULT_KEEP = 7;
+  /** What systemd calendar expressions are made of; systemd itself checks the rest on the host. */
+  private static final Pattern CALENDAR = Pattern.compile("[A-Za-z0-9*/:,.~ -]{1,100}");
+
+  private final String calendar;
+  private final int keep;
+
+  private EtcdSnapshots(String calendar, int keep) {
+    this.calendar = calendar;
+    this.keep = keep;
+  }
+
+  /** Every six hours, keeping the newest {@value #DEFAULT_KEEP}. */
+  public static EtcdSnapshots defaults() {
+    return new EtcdSnapshots(DEFAULT_CALENDAR, DEFAULT_KEEP);
+  }
+
+  /**
+   * Snapshots on a systemd calendar, e.g. {@code daily}, {@code hourly}, {@code *-*-* 02:00:00}.
+   *
+   * @throws IllegalArgumentException for text that is no calendar expression
+   */
+  public static EtcdSnapshots every(String calendar) {
+    return defaults().calendar(calendar);
+  }
+
+  public EtcdSnapshots calendar(String onCalendar) {
+    if (onCalendar == null || !CALENDAR.matcher(onCalendar.trim()).matches()) {
+      throw new IllegalArgumentException("etcd snapshot calendar '" + onCalendar + "' is not a systemd OnCalendar "
+          + "expression; write e.g. daily, hourly or '*-*-* 00/6:00:00' (every six hours)");
+    }
+    return new EtcdSnapshots(onCalendar.trim(), keep);
+  }
+
+  /**
+   * How many snapshots of each master to keep, locally and on the NFS host.
+   *
+   * @throws IllegalArgumentException unless 1 to 1000
+   */
+  public EtcdSnapshots keep(int newest) {
+    if (newest < 1 || newest > 1000) {
+      throw new IllegalArgumentException("etcd snapshots to keep = " + newest + " must be 1-1000; e.g. keep(7)");
+    }
+    return new EtcdSnapshots(calendar, newest);
+  }
+
+  public String calendar() {
+    return calendar;
+  }
+
+  public int keep() {
+    return keep;
+  }
+
+  public static String stepId(Host master) {
+    return "etcd-snapshots@" + master.name();
+  }
+
+  /** The settings file the script reads. */
+  public String envFile(Optional<NfsServer> nfs) {
+    return "# Written by kubesmith: settings of " + SCRIPT + "\n"
+        + "SNAPSHOT_DIR=" + SNAPSHOT_DIR + "\n"
+        + "OFFSITE_DIR=" + OFFSITE_DIR + "\n"
+        + "NFS_SOURCE=" + nfs.map(n -> n.source(NfsServer.ETCD_DIR)).orElse("") + "\n"
+        + "KEEP=" + keep + "\n"
+        + "ENDPOINT=https://127.0.0.1:2379\n"
+        + "CACERT=" + PKI + "/ca.crt\n"
+        + "CERT=" + PKI + "/healthcheck-client.crt\n"
+        + "KEY=" + PKI + "/healthcheck-client.key\n";
+  }
+
+  public static String script() {
+    return Scripts.read("etcd-snapshot.sh");
+  }
+
+  static String service() {
+    return """
+        [Unit]
+        Description=kubesmith: etcd snapshot, kept here and on the NFS host
+        Wants=network-online.target
+        After=network-online.target
+
+        [Service]
+        Type=oneshot
+        ExecStart=%s
+        """.formatted(SCRIPT);
+  }
+
+  String timer() {
+    return """
+        [Unit]
+        Description=kubesmith: etcd snapshots on %s
+
+        [Timer]
+        OnCalendar=%s
+        RandomizedDelaySec=300
+        Persistent=true
+
+        [Install]
+        WantedBy=timers.target
+        """.formatted(calendar, calendar);
+  }
+
+  /** The step on a master: client tools, script, settings, timer enabled, and one snapshot now. */
+  public Step step(Host master, Optional<NfsServer> nfs) {
+    List<String> commands = new ArrayList<>();
+    commands.add("if ! command -v etcdctl >/dev/null 2>&1" + (nfs.isPresent() ? " || ! command -v mount.nfs4 >/dev/null 2>&1" : "")
+        + "; then if command -v apt-get >/dev/null 2>&1; then apt-get -o DPkg::Lock::Timeout=300 -q update"
+        + " && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -y -q install etcd-client"
+        + (nfs.isPresent() ? " nfs-common" : "") + "; else dnf install -y -q etcd" + (nfs.isPresent() ? " nfs-utils" : "")
+        + "; fi; fi");
+    commands.add("install -d -m 0700 " + SNAPSHOT_DIR);
+    commands.add("systemctl daemon-reload");
+    commands.add("systemctl enable --now kubesmith-etcd-snapshot.timer");
+    commands.add(SCRIPT);
+    ImmutableStep.Builder b = Step.builder().id(stepId(master)).phase(Phase.BACKUP).host(master.name())
+        .addAfterPhases(Phase.CONTROL_PLANE, Phase.JOIN_MASTERS)
+        .description("etcd snapshots on " + master.name() + " (" + calendar + ", newest " + keep + " kept"
+            + nfs.map(n -> ", copied to " + n.source(NfsServer.ETCD_DIR)).orElse(", on the master only") + ")")
+        .addFiles(FileArtifact.of(ENV_FILE, envFile(nfs), 0600))
+        .addFiles(FileArtifact.of(SCRIPT, script(), 0755))
+        .addFiles(FileArtifact.of(SERVICE, service()))
+        .addFiles(FileArtifact.of(TIMER, timer()))
+        .commands(commands)
+        .estimate(Duration.ofSeconds(30));
+    nfs.ifPresent(n -> b.addDependsOn(n.stepId()));
+    return b.build();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EtcdSnapshots e && calendar.equals(e.calendar) && keep == e.keep;
+  }
+
+  @Override
+  public int hashCode() {
+    return calendar.hashCode() * 31 + keep;
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdSnapshots{" + calendar + ", keep " + keep + "}";
+  }
+}

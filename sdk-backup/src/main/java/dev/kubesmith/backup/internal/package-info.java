@@ -1,0 +1,2 @@
+/** Helpers of the backup module; not API. */
+package dev.kubesmith.backup.internal;
