@@ -105,6 +105,16 @@ public final class Cluster {
     return ClusterApply.run(this, options);
   }
 
+  /**
+   * Runs a plan of one-off operations on this cluster's hosts and API, e.g. an etcd snapshot now or
+   * an etcd restore ({@code EtcdRestore.from(file).plan(cluster.spec())} in sdk-backup). The steps
+   * run over the same SSH and API paths as {@link #apply(ApplyOptions)}, while holding the build's
+   * lock (so never beside a build of this cluster), and are not journaled: each run does them again.
+   */
+  public dev.kubesmith.exec.BuildResult run(dev.kubesmith.plan.Plan operations, ApplyOptions options) {
+    return ClusterApply.run(this, operations, options, true);
+  }
+
   @Override
   public String toString() {
     return "Cluster{" + spec.name() + ", " + spec.topology() + ", " + spec.hosts().size() + " hosts}";

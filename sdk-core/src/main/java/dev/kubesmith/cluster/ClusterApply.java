@@ -27,8 +27,16 @@ final class ClusterApply {
   private ClusterApply() {}
 
   static BuildResult run(Cluster cluster, ApplyOptions options) {
+    return run(cluster, cluster.plan(), options, false);
+  }
+
+  /**
+   * Runs a plan on the cluster's hosts and API. The build journal's lock is held throughout; with
+   * {@code oneOff} the steps are not journaled (an operation such as a restore runs every time it is
+   * asked for), otherwise finished steps are recorded and skipped next time.
+   */
+  static BuildResult run(Cluster cluster, Plan plan, ApplyOptions options, boolean oneOff) {
     ClusterSpec spec = cluster.spec();
-    Plan plan = cluster.plan();
     Redactor redactor = new Redactor();
     SshConnector connector = SshConnector.forSpec(spec,
         cluster.ssh().flatMap(Ssh::passphrase), redactor);
@@ -47,6 +55,11 @@ final class ClusterApply {
     BuildExecutor executor = BuildExecutor.builder().runner(runner).listener(options.listener())
         .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor).build();
     try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {
+      if (oneOff) {
+        try (Journal none = Journal.inMemory()) {
+          return executor.execute(plan, none);
+        }
+      }
       return executor.execute(plan, journal);
     }
   }
