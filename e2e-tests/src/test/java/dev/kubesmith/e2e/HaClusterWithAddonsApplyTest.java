@@ -44,7 +44,7 @@ class HaClusterWithAddonsApplyTest {
   @BeforeAll
   static void start() throws Exception {
     api = MockApi.start();
-    controllers = StandInControllers.start(api.client());
+    controllers = StandInControllers.onEvents(api.client());
     sandbox = Sandbox.builder()
         .host("bastion", "198.18.4.10", Role.BASTION)
         .host("lb1", "198.18.4.21", "198.18.100.21", Role.LB).host("lb2", "198.18.4.22", "198.18.100.22", Role.LB)

@@ -20,7 +20,7 @@ class AddonsOnExistingClusterApplyTest {
 
   @Test
   void installsTheAddonsThroughTheKubeconfigAndReRunsAsANoOp() throws Exception {
-    try (MockApi api = MockApi.start(); StandInControllers controllers = StandInControllers.start(api.client())) {
+    try (MockApi api = MockApi.start(); StandInControllers controllers = StandInControllers.onEvents(api.client())) {
       api.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("master1")
           .addToLabels("node-role.kubernetes.io/control-plane", "").endMetadata()
           .withNewStatus().addNewAddress().withType("InternalIP").withAddress("198.18.4.31").endAddress().endStatus()

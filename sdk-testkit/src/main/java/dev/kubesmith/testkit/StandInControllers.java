@@ -8,12 +8,20 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,25 +36,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   // apply addons; their readiness waits pass once the stand-ins have marked the objects
  * }
  * }</pre>
+ *
+ * {@link #start} makes a pass every 200 ms. With large CRDs (kube-prometheus' are 4 MB) each pass
+ * costs, so {@link #onEvents} passes when the mock reports a new CRD or workload, and every 2 s in
+ * case a watch missed one. Closing rethrows what broke a pass, so a broken stand-in fails the test
+ * rather than a later wait.
  */
 public final class StandInControllers implements AutoCloseable {
   private final KubernetesClient client;
   private final ScheduledExecutorService loop;
   private final AtomicInteger marked = new AtomicInteger();
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final List<Watch> watches = new ArrayList<>();
+  private volatile RuntimeException failure;
 
-  private StandInControllers(KubernetesClient client, Duration period) {
+  private StandInControllers(KubernetesClient client, Duration period, boolean onEvents) {
     this.client = client;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "stand-in-controllers");
       t.setDaemon(true);
       return t;
     });
-    loop.scheduleWithFixedDelay(this::reconcileQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    if (onEvents) {
+      watches.add(client.apiextensions().v1().customResourceDefinitions().watch(onAdded()));
+      watches.add(client.apps().deployments().inAnyNamespace().watch(onAdded()));
+      watches.add(client.apps().statefulSets().inAnyNamespace().watch(onAdded()));
+      watches.add(client.apps().daemonSets().inAnyNamespace().watch(onAdded()));
+    }
+    loop.scheduleWithFixedDelay(this::request, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Marks objects every 200 ms until closed. */
   public static StandInControllers start(KubernetesClient client) {
-    return new StandInControllers(client, Duration.ofMillis(200));
+    return new StandInControllers(client, Duration.ofMillis(200), false);
+  }
+
+  /** Marks objects when the API reports a new CRD or workload, and every 2 s, until closed. */
+  public static StandInControllers onEvents(KubernetesClient client) {
+    return new StandInControllers(client, Duration.ofSeconds(2), true);
   }
 
   /** How many status updates the stand-ins have written so far. */
@@ -101,21 +128,58 @@ public final class StandInControllers implements AutoCloseable {
     }
   }
 
-  private void reconcileQuietly() {
-    try {
-      reconcile();
-    } catch (RuntimeException e) {
-      // an object deleted or replaced between list and update: the next pass sees it again
+  private <T extends HasMetadata> Watcher<T> onAdded() {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T resource) {
+        if (action == Action.ADDED) {
+          request();
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+        // closed with the stand-ins, or the mock went away; the periodic passes go on either way
+      }
+    };
+  }
+
+  /** One pass soon; requests while one is pending are the same pass. */
+  private void request() {
+    if (pending.compareAndSet(false, true) && !loop.isShutdown()) {
+      loop.execute(this::pass);
     }
   }
 
+  private void pass() {
+    pending.set(false);
+    try {
+      reconcile();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409 || e.getCode() == 404) { // changed or deleted between list and update: look again
+        request();
+      } else if (!loop.isShutdown()) {
+        failure = e;
+      }
+    } catch (RuntimeException e) {
+      if (!loop.isShutdown()) {
+        failure = e;
+      }
+    }
+  }
+
+  /** Stops; rethrows what broke a pass. */
   @Override
   public void close() {
+    watches.forEach(Watch::close);
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw new IllegalStateException("the stand-in controllers failed: " + failure.getMessage(), failure);
     }
   }
 

@@ -72,6 +72,17 @@ class StandInControllersTest {
   }
 
   @Test
+  void onEventsMarksObjectsAsTheyAreCreated() {
+    try (MockApi mock = MockApi.start(); KubernetesApi api = KubernetesApi.of(mock.client());
+         StandInControllers controllers = StandInControllers.onEvents(mock.client())) {
+      api.apply(Manifest.of("objects", OBJECTS));
+
+      api.waitReady(WAITS.stream().map(Readiness::parse).toList(), Duration.ofSeconds(10));
+      assertThat(controllers.marked()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void leavesAbsentObjectsAbsentSoWaitsOnThemStillFail() {
     try (MockApi mock = MockApi.start(); KubernetesApi api = KubernetesApi.of(mock.client());
          StandInControllers controllers = StandInControllers.start(mock.client())) {

@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -31,8 +33,20 @@ import java.util.regex.Pattern;
  * all as cluster steps in phase {@link Phase#STORAGE} after the nodes are up. Three mons (one per
  * node), two mgrs and three replicas in HA clusters; one of each on a single master.
  *
+ * <p>Rook v1.20 runs its CSI drivers through the ceph-csi-operator: upstream's {@code operator.yaml}
+ * holds {@value RookCephManifests#CSI_GROUP} resources (an OperatorConfig and the RBD and CephFS
+ * Drivers) whose CRDs come with a separate bundle, {@code deploy/examples/csi-operator.yaml}, not with
+ * {@code crds.yaml}. kubesmith applies {@code operator.yaml} without them; with
+ * {@link #csiOperator(String)} it applies that bundle ({@value #STEP_CSI_OPERATOR}: its CRDs
+ * Established, its Deployment ready) and then those resources ({@value #STEP_CSI_DRIVERS}) before
+ * the CephCluster. The bundle is fetched from the mirror as {@code rook-ceph/csi-operator.yaml} and
+ * checked against the SHA-256 the caller gives, because kubesmith does not pin it. Without it the
+ * plan leaves the CSI drivers out and says so in a note: Ceph comes up, but {@code rook-ceph-block}
+ * volumes do not provision until the bundle and the drivers are installed.
+ *
  * <pre>{@code
- * Component storage = RookCeph.defaults().devices("sdb", "sdc");   // or .useAllDevices()
+ * Component storage = RookCeph.defaults().devices("sdb", "sdc")   // or .useAllDevices()
+ *     .csiOperator("<sha256sum of csi-operator.yaml of rook v1.20.6>");
  * storage.contribute(new PlanContext(spec, UpstreamMirror.at("/srv/mirror"), planBuilder));
  * }</pre>
  */
@@ -44,6 +58,10 @@ public final class RookCeph implements Component {
   public static final String SETTING_DATA_DIR = "dataDirHostPath";
   public static final String SETTING_DEVICES = "devices";
   public static final String SETTING_USE_ALL_DEVICES = "useAllDevices";
+  /** The SHA-256 of rook's {@code deploy/examples/csi-operator.yaml}, see {@link #csiOperator(String)}. */
+  public static final String SETTING_CSI_OPERATOR_SHA256 = "csiOperatorSha256";
+  /** The ceph-csi-operator bundle's file in upstream's {@code deploy/examples} and in the mirror's {@code rook-ceph/}. */
+  public static final String CSI_OPERATOR_FILE = "csi-operator.yaml";
 
   public static final UpstreamFile CRDS = upstream("crds.yaml",
       "7fa7462d44b35d636703a03a88120030692a06a05ac91ec253200cb4ae8c37cf");
@@ -59,24 +77,32 @@ public final class RookCeph implements Component {
   public static final String STEP_CRDS = "rook-ceph-crds";
   public static final String STEP_OPERATOR = "rook-ceph-operator";
   public static final String STEP_CLUSTER = "rook-ceph-cluster";
+  public static final String STEP_CSI_OPERATOR = "rook-ceph-csi-operator";
+  public static final String STEP_CSI_DRIVERS = "rook-ceph-csi-drivers";
 
   /** A kernel block device name as lsblk shows it: sdb, vdc, nvme0n1, xvdb; no /dev/ prefix. */
   private static final Pattern DEVICE_NAME = Pattern.compile("[a-z][a-z0-9]{1,31}");
-  private static final Set<String> SETTINGS = Set.of(SETTING_DATA_DIR, SETTING_DEVICES, SETTING_USE_ALL_DEVICES);
-  private static final RookCeph DEFAULTS = new RookCeph(null, List.of(), null, List.of());
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Set<String> SETTINGS = Set.of(SETTING_DATA_DIR, SETTING_DEVICES, SETTING_USE_ALL_DEVICES,
+      SETTING_CSI_OPERATOR_SHA256);
+  private static final RookCeph DEFAULTS = new RookCeph(null, List.of(), null, null, List.of());
 
   /** Null until set: the default is resolved when the plan is made. */
   private final String dataDirHostPath;
   private final List<String> devices;
   /** Null until set: all devices are used when no device is named. */
   private final Boolean useAllDevices;
+  /** Null unless the caller gave the ceph-csi-operator bundle's checksum. */
+  private final String csiOperatorSha256;
   /** Settings from the YAML spec that could not be read, reported by {@link #validate(ClusterSpec)}. */
   private final List<Problem> settingProblems;
 
-  private RookCeph(String dataDirHostPath, List<String> devices, Boolean useAllDevices, List<Problem> settingProblems) {
+  private RookCeph(String dataDirHostPath, List<String> devices, Boolean useAllDevices, String csiOperatorSha256,
+      List<Problem> settingProblems) {
     this.dataDirHostPath = dataDirHostPath;
     this.devices = List.copyOf(devices);
     this.useAllDevices = useAllDevices;
+    this.csiOperatorSha256 = csiOperatorSha256;
     this.settingProblems = List.copyOf(settingProblems);
   }
 
@@ -102,7 +128,12 @@ public final class RookCeph implements Component {
     String devicesText = s.get(SETTING_DEVICES);
     List<String> devices = devicesText == null || devicesText.isBlank() ? List.of()
         : Arrays.stream(devicesText.split(",")).map(String::trim).toList();
-    return new RookCeph(s.get(SETTING_DATA_DIR), devices, all, problems);
+    String csi = normalisedSha256(s.get(SETTING_CSI_OPERATOR_SHA256));
+    if (s.containsKey(SETTING_CSI_OPERATOR_SHA256) && csi == null) {
+      problems.add(new Problem(field(SETTING_CSI_OPERATOR_SHA256), s.get(SETTING_CSI_OPERATOR_SHA256), "is not a SHA-256",
+          "write the 64 hex digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION));
+    }
+    return new RookCeph(s.get(SETTING_DATA_DIR), devices, all, csi, problems);
   }
 
   /**
@@ -115,7 +146,7 @@ public final class RookCeph implements Component {
     if (why != null) {
       throw new IllegalArgumentException(SETTING_DATA_DIR + " " + path + " " + why);
     }
-    return new RookCeph(path, devices, useAllDevices, settingProblems);
+    return new RookCeph(path, devices, useAllDevices, csiOperatorSha256, settingProblems);
   }
 
   /**
@@ -130,12 +161,35 @@ public final class RookCeph implements Component {
         throw new IllegalArgumentException("device " + n + " " + why + "; " + deviceFix(n));
       }
     }
-    return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, settingProblems);
+    return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, csiOperatorSha256, settingProblems);
   }
 
   /** OSDs on every empty device of every node (the default when no device is named). */
   public RookCeph useAllDevices() {
-    return new RookCeph(dataDirHostPath, devices, true, settingProblems);
+    return new RookCeph(dataDirHostPath, devices, true, csiOperatorSha256, settingProblems);
+  }
+
+  /**
+   * Installs the CSI drivers: the ceph-csi-operator bundle, rook {@value #VERSION}'s
+   * {@code deploy/examples/csi-operator.yaml}, fetched from the mirror as
+   * {@code rook-ceph/csi-operator.yaml} and checked against this SHA-256, then the OperatorConfig and
+   * Drivers of {@code operator.yaml}. kubesmith pins no checksum for that file; take it from the file
+   * you reviewed: {@code sha256sum csi-operator.yaml}.
+   *
+   * @throws IllegalArgumentException unless 64 hex digits
+   */
+  public RookCeph csiOperator(String sha256) {
+    String normalised = normalisedSha256(sha256);
+    if (normalised == null) {
+      throw new IllegalArgumentException(SETTING_CSI_OPERATOR_SHA256 + " " + sha256 + " is not a SHA-256; write the 64 hex"
+          + " digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION);
+    }
+    return new RookCeph(dataDirHostPath, devices, useAllDevices, normalised, settingProblems);
+  }
+
+  /** The ceph-csi-operator bundle with the checksum given to {@link #csiOperator(String)}; empty when none was. */
+  public Optional<UpstreamFile> csiOperatorBundle() {
+    return Optional.ofNullable(csiOperatorSha256).map(sha -> upstream(CSI_OPERATOR_FILE, sha));
   }
 
   public String dataDirHostPath() {
@@ -220,14 +274,16 @@ public final class RookCeph implements Component {
         .waitFor(RookCephManifests.crdNames(crds).stream().map(Readiness::crd).toList())
         .estimate(Duration.ofSeconds(20))
         .build());
+    String operator = mirror.fetch(OPERATOR);
     context.add(Step.builder()
         .id(STEP_OPERATOR).phase(Phase.STORAGE).addAfterPhases(Phase.NODES).addDependsOn(STEP_CRDS)
         .description("rook-ceph " + VERSION + " operator in namespace " + RookCephManifests.NAMESPACE)
         .addManifests(Manifest.of("rook-ceph-common", mirror.fetch(COMMON)))
-        .addManifests(Manifest.of("rook-ceph-operator", mirror.fetch(OPERATOR)))
+        .addManifests(Manifest.of("rook-ceph-operator", RookCephManifests.operatorWithoutCsiResources(operator)))
         .addWaitFor(Readiness.of(Readiness.Kind.DEPLOYMENT, RookCephManifests.NAMESPACE, "rook-ceph-operator"))
         .estimate(Duration.ofSeconds(120))
         .build());
+    boolean csiDrivers = CephCsiOperator.contribute(context, csiOperatorBundle(), operator);
     String image = RookCephManifests.cephImage(mirror.fetch(CLUSTER));
     Map<String, Object> cluster = RookCephManifests.cephCluster(image, dataDirHostPath(), monCount(spec),
         mgrCount(spec), usesAllDevices(), devices);
@@ -235,6 +291,7 @@ public final class RookCeph implements Component {
     Map<String, Object> storageClass = RookCephManifests.asMap(RookCephManifests.storageClass(mirror.fetch(RBD_STORAGE_CLASS)));
     context.add(Step.builder()
         .id(STEP_CLUSTER).phase(Phase.STORAGE).addAfterPhases(Phase.NODES).addDependsOn(STEP_OPERATOR)
+        .addAllDependsOn(csiDrivers ? List.of(STEP_CSI_DRIVERS) : List.of())
         .description("CephCluster with " + monCount(spec) + " mon(s) and OSDs on " + osdDescription()
             + ", block pool " + RookCephManifests.POOL_NAME + " with " + replicas(spec) + " replica(s), default StorageClass "
             + RookCephManifests.STORAGE_CLASS_NAME)
@@ -258,6 +315,9 @@ public final class RookCeph implements Component {
     if (useAllDevices != null) {
       s.put(SETTING_USE_ALL_DEVICES, useAllDevices.toString());
     }
+    if (csiOperatorSha256 != null) {
+      s.put(SETTING_CSI_OPERATOR_SHA256, csiOperatorSha256);
+    }
     return ComponentSpec.of(NAME, s);
   }
 
@@ -266,8 +326,17 @@ public final class RookCeph implements Component {
   }
 
   private static UpstreamFile upstream(String file, String sha256) {
-    return new UpstreamFile("rook-ceph", VERSION, "rook-ceph/" + file,
-        "https://raw.githubusercontent.com/rook/rook/" + VERSION + "/deploy/examples/" + file, sha256);
+    return new UpstreamFile("rook-ceph", VERSION, "rook-ceph/" + file, upstreamUrl(file), sha256);
+  }
+
+  static String upstreamUrl(String file) {
+    return "https://raw.githubusercontent.com/rook/rook/" + VERSION + "/deploy/examples/" + file;
+  }
+
+  /** Lower case, as UpstreamFile wants it; null unless 64 hex digits. */
+  private static String normalisedSha256(String text) {
+    String sha = text == null ? null : text.trim().toLowerCase(Locale.ROOT);
+    return sha != null && SHA256.matcher(sha).matches() ? sha : null;
   }
 
   private static String field(String setting) {
@@ -292,12 +361,13 @@ public final class RookCeph implements Component {
   @Override
   public boolean equals(Object o) {
     return o instanceof RookCeph r && Objects.equals(dataDirHostPath, r.dataDirHostPath) && devices.equals(r.devices)
-        && Objects.equals(useAllDevices, r.useAllDevices) && settingProblems.equals(r.settingProblems);
+        && Objects.equals(useAllDevices, r.useAllDevices) && Objects.equals(csiOperatorSha256, r.csiOperatorSha256)
+        && settingProblems.equals(r.settingProblems);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(dataDirHostPath, devices, useAllDevices, settingProblems);
+    return Objects.hash(dataDirHostPath, devices, useAllDevices, csiOperatorSha256, settingProblems);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.kubesmith.addons.storage;
 
+import dev.kubesmith.plan.Readiness;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -8,6 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -17,7 +22,9 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * The rook-ceph objects kubesmith writes itself, and what it reads from the upstream files to write
  * them: the CephCluster (Ceph image as upstream's {@code cluster.yaml} pins it), the replicated
  * {@code replicapool} CephBlockPool, and the default StorageClass {@code rook-ceph-block} with the
- * provisioner and parameters of upstream's {@code csi/rbd/storageclass.yaml}.
+ * provisioner and parameters of upstream's {@code csi/rbd/storageclass.yaml}; and upstream's
+ * {@code operator.yaml} split into the operator and its {@value #CSI_GROUP} resources, which can only
+ * be applied once the ceph-csi-operator bundle serves their CRDs.
  *
  * <pre>{@code
  * String image = RookCephManifests.cephImage(mirror.fetch(RookCeph.CLUSTER));
@@ -33,6 +40,9 @@ public final class RookCephManifests {
   public static final String STORAGE_CLASS_NAME = "rook-ceph-block";
   public static final String DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
   static final String CEPH_API_VERSION = "ceph.rook.io/v1";
+  /** The API group of the ceph-csi-operator's resources (OperatorConfig, Driver), whose CRDs crds.yaml lacks. */
+  public static final String CSI_GROUP = "csi.ceph.io";
+  private static final Pattern DOCUMENT_START = Pattern.compile("(?m)^---[ \\t]*(?:#.*)?$\\n?");
 
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
@@ -68,6 +78,65 @@ public final class RookCephManifests {
       throw new IllegalArgumentException("the rook-ceph CRD manifest holds no CustomResourceDefinition");
     }
     return names;
+  }
+
+  /**
+   * Upstream's {@code operator.yaml} without its {@value #CSI_GROUP} documents (OperatorConfig and the
+   * RBD and CephFS Drivers), the other documents unchanged with their comments. Those resources need
+   * the CRDs of the ceph-csi-operator bundle ({@code csi-operator.yaml}), which {@code crds.yaml}
+   * does not hold, so applying them with the operator fails on any API server.
+   */
+  public static String operatorWithoutCsiResources(String operatorYaml) {
+    return join(csiSplit(operatorYaml, false));
+  }
+
+  /** Only the {@value #CSI_GROUP} documents of upstream's {@code operator.yaml}, unchanged with their comments. */
+  public static String csiResources(String operatorYaml) {
+    return join(csiSplit(operatorYaml, true));
+  }
+
+  /**
+   * What to wait for once the ceph-csi-operator bundle is applied: each of its CRDs Established, then
+   * each of its Deployments ready.
+   *
+   * @throws IllegalArgumentException when the bundle has no CRD, no Deployment, or no CRD for a kind
+   *     of {@code csiKinds}: then it is not the ceph-csi-operator bundle these resources need
+   */
+  public static List<String> csiOperatorWaits(String bundleYaml, Set<String> csiKinds) {
+    List<Map<String, Object>> docs = documents(bundleYaml).stream().map(d -> map(d, "document")).toList();
+    Set<String> served = new TreeSet<>();
+    List<String> waits = new ArrayList<>();
+    for (Map<String, Object> d : docs) {
+      if ("CustomResourceDefinition".equals(d.get("kind"))) {
+        Map<String, Object> spec = map(d.get("spec"), "CRD spec");
+        if (CSI_GROUP.equals(spec.get("group"))) {
+          served.add(string(map(spec.get("names"), "CRD spec.names").get("kind"), "CRD spec.names.kind"));
+        }
+        waits.add(Readiness.crd(string(map(d.get("metadata"), "CRD metadata").get("name"), "CRD metadata.name")));
+      }
+    }
+    for (Map<String, Object> d : docs) {
+      if ("Deployment".equals(d.get("kind"))) {
+        Map<String, Object> metadata = map(d.get("metadata"), "Deployment metadata");
+        waits.add(Readiness.of(Readiness.Kind.DEPLOYMENT, string(metadata.get("namespace"), "Deployment metadata.namespace"),
+            string(metadata.get("name"), "Deployment metadata.name")));
+      }
+    }
+    Set<String> missing = new TreeSet<>(csiKinds);
+    missing.removeAll(served);
+    if (!missing.isEmpty() || waits.stream().noneMatch(w -> w.startsWith("deployment/"))) {
+      throw new IllegalArgumentException("the ceph-csi-operator bundle has " + (missing.isEmpty() ? "no Deployment"
+          : "no CRD of " + CSI_GROUP + " for " + missing) + "; give the SHA-256 of deploy/examples/csi-operator.yaml of rook "
+          + RookCeph.VERSION);
+    }
+    return waits;
+  }
+
+  /** The kinds of the {@value #CSI_GROUP} documents of upstream's {@code operator.yaml}. */
+  public static Set<String> csiKinds(String operatorYaml) {
+    Set<String> kinds = new TreeSet<>();
+    documents(csiResources(operatorYaml)).forEach(d -> kinds.add(string(map(d, "document").get("kind"), "kind")));
+    return kinds;
   }
 
   /** The Ceph image upstream's {@code cluster.yaml} pins in {@code spec.cephVersion.image}. */
@@ -135,6 +204,27 @@ public final class RookCephManifests {
   /** A fabric8 model object as plain maps, so it is written with the same YAML settings as the rest. */
   public static Map<String, Object> asMap(Object model) {
     return map(JSON.readValue(Serialization.asJson(model), Object.class), model.getClass().getSimpleName());
+  }
+
+  /** The documents of a manifest as text, each with the comments above it; those of the CSI group or the others. */
+  private static List<String> csiSplit(String yaml, boolean csi) {
+    List<String> kept = new ArrayList<>();
+    for (String text : DOCUMENT_START.split(yaml)) {
+      List<Object> parsed = documents(text);
+      if (parsed.isEmpty()) {
+        continue;
+      }
+      Object apiVersion = map(parsed.get(0), "document").get("apiVersion");
+      boolean isCsi = apiVersion instanceof String v && v.startsWith(CSI_GROUP + "/");
+      if (isCsi == csi) {
+        kept.add(text);
+      }
+    }
+    return kept;
+  }
+
+  private static String join(List<String> documents) {
+    return documents.stream().map(d -> d.endsWith("\n") ? d : d + "\n").collect(Collectors.joining("---\n"));
   }
 
   private static Map<String, Object> object(String kind, String name, Map<String, Object> spec) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubesmith.addons.testing.Clusters;
+import dev.kubesmith.addons.testing.Mirrors;
 import dev.kubesmith.addons.testing.Plans;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.ComponentProvider;
@@ -13,12 +14,15 @@ import dev.kubesmith.plan.Plan;
 import dev.kubesmith.plan.Step;
 import dev.kubesmith.spec.ComponentSpec;
 import dev.kubesmith.spec.Problem;
+import dev.kubesmith.upstream.UpstreamException;
 import dev.kubesmith.upstream.UpstreamMirror;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RookCephTest {
   private static final UpstreamMirror MIRROR = UpstreamMirror.fromEnvironment();
@@ -52,13 +56,115 @@ class RookCephTest {
   }
 
   @Test
-  void appliesTheUpstreamCommonAndOperatorManifestsUnchangedAndWaitsForTheOperator() {
+  void appliesUpstreamCommonUnchangedAndOperatorWithoutItsCsiResourcesAndWaitsForTheOperator() {
+    String upstream = MIRROR.fetch(RookCeph.OPERATOR);
     Step operator = Plans.of(Clusters.ha(), RookCeph.defaults()).requireStep("rook-ceph-operator");
 
     assertThat(operator.manifests()).extracting(Manifest::name).containsExactly("rook-ceph-common", "rook-ceph-operator");
     assertThat(operator.manifests().get(0).yaml()).isEqualTo(MIRROR.fetch(RookCeph.COMMON));
-    assertThat(operator.manifests().get(1).yaml()).isEqualTo(MIRROR.fetch(RookCeph.OPERATOR));
+    String patched = operator.manifests().get(1).yaml();
+    assertThat(kinds(patched)).containsExactly("v1/ConfigMap rook-ceph-operator-config",
+        "v1/ConfigMap rook-csi-operator-image-set-configmap", "apps/v1/Deployment rook-ceph-operator");
+    assertThat(kinds(upstream)).containsExactly("v1/ConfigMap rook-ceph-operator-config",
+        "v1/ConfigMap rook-csi-operator-image-set-configmap", "csi.ceph.io/v1/OperatorConfig ceph-csi-operator-config",
+        "csi.ceph.io/v1/Driver rook-ceph.rbd.csi.ceph.com", "csi.ceph.io/v1/Driver rook-ceph.cephfs.csi.ceph.com",
+        "apps/v1/Deployment rook-ceph-operator");
+    // the documents kept are upstream's text, comments included: only whole csi.ceph.io documents go
+    assertThat(patched).doesNotContain("csi.ceph.io/v1").contains("# OLM: BEGIN OPERATOR DEPLOYMENT");
+    assertThat(upstream.length() - patched.length()).isBetween(1000, 1700);
+    assertThat(RookCephManifests.documents(patched)).isEqualTo(RookCephManifests.documents(upstream).stream()
+        .filter(d -> !String.valueOf(RookCephManifests.map(d, "doc").get("apiVersion")).startsWith("csi.ceph.io/")).toList());
     assertThat(operator.waitFor()).containsExactly("deployment/rook-ceph/rook-ceph-operator");
+  }
+
+  @Test
+  void leavesTheCsiDriversOutAndSaysHowToAddThemWhenNoCsiOperatorChecksumIsGiven() {
+    Plan plan = Plans.of(Clusters.ha(), RookCeph.defaults());
+
+    assertThat(plan.steps()).extracting(Step::id).doesNotContain("rook-ceph-csi-operator", "rook-ceph-csi-drivers");
+    assertThat(plan.steps()).flatExtracting(Step::manifests).extracting(Manifest::yaml)
+        .noneMatch(yaml -> yaml.contains("csi.ceph.io/v1"));
+    assertThat(plan.notes()).singleElement().satisfies(n -> assertThat(n)
+        .contains("rook-ceph-block volumes will not provision until the ceph-csi-operator bundle (csi-operator.yaml of rook v1.20.6)")
+        .contains("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml")
+        .contains("rook-ceph/csi-operator.yaml", "RookCeph.defaults().csiOperator(\"<sha256>\")", "csiOperatorSha256"));
+  }
+
+  @Test
+  void appliesTheCsiOperatorBundleThenTheCsiResourcesOfOperatorYamlBeforeTheCluster(@TempDir Path dir) {
+    CsiOperatorStandIn bundle = CsiOperatorStandIn.in(dir);
+
+    Plan plan = Plans.of(Clusters.ha(), bundle.mirror(), RookCeph.defaults().csiOperator(bundle.sha256()));
+
+    assertThat(plan.steps().stream().filter(s -> s.phase() == Phase.STORAGE)).extracting(Step::id).containsExactly(
+        "rook-ceph-crds", "rook-ceph-operator", "rook-ceph-csi-operator", "rook-ceph-csi-drivers", "rook-ceph-cluster");
+    Step csiOperator = plan.requireStep("rook-ceph-csi-operator");
+    assertThat(csiOperator.dependsOn()).containsExactlyInAnyOrder("rook-ceph-operator", Plans.NODES_READY);
+    assertThat(csiOperator.manifests()).singleElement().satisfies(m -> assertThat(m.yaml()).isEqualTo(bundle.yaml()));
+    assertThat(csiOperator.waitFor()).containsExactly("crd/drivers.csi.ceph.io", "crd/operatorconfigs.csi.ceph.io",
+        "deployment/rook-ceph/ceph-csi-controller-manager");
+    Step drivers = plan.requireStep("rook-ceph-csi-drivers");
+    assertThat(drivers.dependsOn()).containsExactlyInAnyOrder("rook-ceph-csi-operator", Plans.NODES_READY);
+    assertThat(drivers.manifests()).singleElement().satisfies(m -> assertThat(kinds(m.yaml())).containsExactly(
+        "csi.ceph.io/v1/OperatorConfig ceph-csi-operator-config", "csi.ceph.io/v1/Driver rook-ceph.rbd.csi.ceph.com",
+        "csi.ceph.io/v1/Driver rook-ceph.cephfs.csi.ceph.com"));
+    assertThat(MIRROR.fetch(RookCeph.OPERATOR)).contains(drivers.manifests().get(0).yaml().split("---\n"));
+    assertThat(plan.requireStep("rook-ceph-cluster").dependsOn()).contains("rook-ceph-operator", "rook-ceph-csi-drivers");
+    assertThat(plan.notes()).isEmpty();
+  }
+
+  @Test
+  void refusesABundleWithoutTheCrdsTheCsiResourcesNeed(@TempDir Path dir) {
+    String noDriverCrd = Mirrors.resource(CsiOperatorStandIn.RESOURCE).replace("kind: Driver,", "kind: Engine,");
+    CsiOperatorStandIn bundle = CsiOperatorStandIn.with(dir, noDriverCrd);
+
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), bundle.mirror(), RookCeph.defaults().csiOperator(bundle.sha256())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no CRD of csi.ceph.io for [Driver]").hasMessageContaining("csi-operator.yaml of rook v1.20.6");
+  }
+
+  @Test
+  void namesTheMissingBundleAndWhereItWasLookedFor() {
+    RookCeph rook = RookCeph.defaults().csiOperator("ab".repeat(32));
+
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), rook)).isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("rook-ceph/csi-operator.yaml")
+        .hasMessageContaining(Mirrors.offline().resolve("rook-ceph/csi-operator.yaml").toString())
+        .hasMessageContaining("point the SDK at a mirror that has it");
+  }
+
+  @Test
+  void refusesABundleWhoseChecksumIsNotTheOneGiven(@TempDir Path dir) {
+    CsiOperatorStandIn bundle = CsiOperatorStandIn.in(dir);
+    RookCeph rook = RookCeph.defaults().csiOperator("ab".repeat(32));
+
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), bundle.mirror(), rook)).isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("has SHA-256 " + bundle.sha256() + " but " + "ab".repeat(32) + " is pinned")
+        .hasMessageContaining("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml");
+  }
+
+  @Test
+  void rejectsACsiOperatorChecksumThatIsNotASha256() {
+    assertThatThrownBy(() -> RookCeph.defaults().csiOperator("d41d8cd98f00b204e9800998ecf8427e"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a SHA-256");
+    assertThat(RookCeph.of(ComponentSpec.of("rook-ceph", Map.of("csiOperatorSha256", "latest"))).validate(Clusters.ha()))
+        .singleElement().satisfies(p -> {
+          assertThat(p.field()).isEqualTo("components[rook-ceph].settings.csiOperatorSha256");
+          assertThat(p.fix()).contains("sha256sum", "csi-operator.yaml");
+        });
+  }
+
+  @Test
+  void csiOperatorChecksumRoundTripsThroughTheYamlSetting() {
+    RookCeph rook = RookCeph.defaults().csiOperator("AB".repeat(32));
+
+    assertThat(rook.describe().settings()).containsExactly(Map.entry("csiOperatorSha256", "ab".repeat(32)));
+    assertThat(RookCeph.of(rook.describe())).isEqualTo(rook);
+    assertThat(rook.csiOperatorBundle()).hasValueSatisfying(f -> {
+      assertThat(f.mirrorPath()).isEqualTo("rook-ceph/csi-operator.yaml");
+      assertThat(f.sha256()).isEqualTo("ab".repeat(32));
+    });
+    assertThat(RookCeph.defaults().csiOperatorBundle()).isEmpty();
   }
 
   @Test
@@ -213,6 +319,8 @@ class RookCephTest {
           assertThat(f.upstreamUrl()).startsWith("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/");
         });
     assertThat(RookCeph.RBD_STORAGE_CLASS.mirrorPath()).isEqualTo("rook-ceph/csi/rbd/storageclass.yaml");
+    assertThat(RookCeph.defaults().csiOperator("ab".repeat(32)).csiOperatorBundle().orElseThrow().upstreamUrl())
+        .isEqualTo("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml");
     assertThat(RookCeph.CRDS.sha256()).isEqualTo("7fa7462d44b35d636703a03a88120030692a06a05ac91ec253200cb4ae8c37cf");
   }
 
@@ -221,6 +329,13 @@ class RookCephTest {
     List<Object> docs = RookCephManifests.documents(yaml);
     assertThat(docs).hasSize(1);
     return RookCephManifests.map(docs.get(0), manifest);
+  }
+
+  /** "apiVersion/kind name" of each document. */
+  static List<String> kinds(String yaml) {
+    return RookCephManifests.documents(yaml).stream().map(d -> RookCephManifests.map(d, "doc"))
+        .map(d -> d.get("apiVersion") + "/" + d.get("kind") + " " + RookCephManifests.map(d.get("metadata"), "metadata").get("name"))
+        .toList();
   }
 
   private static Map<String, Object> spec(Map<String, Object> object) {

@@ -17,9 +17,14 @@ public final class Plans {
   private Plans() {}
 
   public static Plan of(ClusterSpec spec, Component... components) {
+    return of(spec, UpstreamMirror.fromEnvironment(), components);
+  }
+
+  /** The plan with upstream files from the given mirror, e.g. one of {@link Mirrors}. */
+  public static Plan of(ClusterSpec spec, UpstreamMirror mirror, Component... components) {
     PlanBuilder b = new PlanBuilder();
     b.add(Step.builder().id(NODES_READY).phase(Phase.NODES).description("stand-in for the core's wait for nodes").build());
-    PlanContext ctx = new PlanContext(spec, UpstreamMirror.fromEnvironment(), b);
+    PlanContext ctx = new PlanContext(spec, mirror, b);
     for (Component c : components) {
       c.contribute(ctx);
     }
