@@ -5,12 +5,11 @@ import dev.kubesmith.spec.Host;
 import dev.kubesmith.spec.ImmutableClusterSpec;
 import dev.kubesmith.spec.NetworkPlan;
 import dev.kubesmith.spec.Role;
-import dev.kubesmith.spec.SshSettings;
-import dev.kubesmith.spec.Topology;
+import dev.kubesmith.testkit.TestSpecs;
 
 /**
- * Cluster specs the backup tests share, on 198.18.4.0/24: load balancers .21 .22, masters .31-.33,
- * workers .41-.42, the NFS host nfs1 at .50.
+ * The backup tests' clusters: sdk-testkit's {@link TestSpecs} (198.18.4.0/24: load balancers .21 .22,
+ * masters .31-.33, workers .41-.43) plus the NFS host nfs1 at .50.
  */
 public final class Clusters {
   private Clusters() {}
@@ -20,36 +19,19 @@ public final class Clusters {
   }
 
   public static ImmutableClusterSpec.Builder haBuilder() {
-    return ClusterSpec.builder()
-        .name("clustera")
-        .topology(Topology.HA)
-        .addHosts(Host.of("lb1", "198.18.4.21", Role.LB))
-        .addHosts(Host.of("lb2", "198.18.4.22", Role.LB))
-        .addHosts(Host.of("master1", "198.18.4.31", Role.MASTER))
-        .addHosts(Host.of("master2", "198.18.4.32", Role.MASTER))
-        .addHosts(Host.of("master3", "198.18.4.33", Role.MASTER))
-        .addHosts(Host.of("worker1", "198.18.4.41", Role.WORKER))
-        .addHosts(Host.of("worker2", "198.18.4.42", Role.WORKER))
-        .addHosts(Host.of("nfs1", "198.18.4.50", Role.NFS))
-        .privateVip("198.18.4.100")
-        .network(network())
-        .ssh(SshSettings.builder().user("ops").build());
+    return TestSpecs.haBuilder().addHosts(nfs1());
   }
 
   /** One master, one worker, nfs1. */
   public static ClusterSpec singleMaster() {
-    return ClusterSpec.builder()
-        .name("single")
-        .topology(Topology.SINGLE_MASTER)
-        .addHosts(Host.of("master1", "198.18.4.31", Role.MASTER))
-        .addHosts(Host.of("worker1", "198.18.4.41", Role.WORKER))
-        .addHosts(Host.of("nfs1", "198.18.4.50", Role.NFS))
-        .network(network())
-        .ssh(SshSettings.builder().user("ops").build())
-        .build();
+    return TestSpecs.singleMasterBuilder().addHosts(nfs1()).build();
   }
 
   public static NetworkPlan network() {
-    return NetworkPlan.builder().podCidr("10.0.0.0/16").serviceCidr("10.96.0.0/12").addHostNetworks("198.18.4.0/24").build();
+    return TestSpecs.network();
+  }
+
+  private static Host nfs1() {
+    return Host.of("nfs1", "198.18.4.50", Role.NFS);
   }
 }
