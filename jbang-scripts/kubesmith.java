@@ -2,6 +2,7 @@
 //JAVA 17+
 //DEPS dev.kubesmith:jbang-scripts:0.1.0-SNAPSHOT
 //DEPS dev.kubesmith:sdk-addons:0.1.0-SNAPSHOT
+//DEPS dev.kubesmith:sdk-backup:0.1.0-SNAPSHOT
 
 // The kubesmith CLI as a JBang script; all of it lives in dev.kubesmith.cli.KubesmithCli.
 // Without a JBang install: jbang-scripts/kubesmith plan --help

@@ -106,6 +106,38 @@ check "kubesmith status without admin.conf" "$( ((status == 1)) || echo "exit st
   grep -qF -- "$work/no-state/admin.conf" "$err" || echo "stderr does not name the missing admin.conf"
   grep -qF -- "kubesmith apply" "$err" || echo "stderr does not say to run apply first")"
 
+run "$work" "$kubesmith" backup now --help
+check "kubesmith backup now --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+  expect_out "kubesmith backup now" --name --include-namespaces --ttl --wait --kubeconfig --state-dir --inventory \
+    "Exit codes:" "Failed or PartiallyFailed" "could not be reached")"
+
+run "$work" "$kubesmith" etcd-snapshot --help
+check "kubesmith etcd-snapshot --help" "$( ((status == 0)) || echo "exit status $status, not 0"
+  expect_out --inventory --master --ssh-key --known-hosts --bastion /usr/local/lib/kubesmith/etcd-snapshot.sh \
+    "Exit codes:")"
+
+plan="$work/clustera-backup"
+run "$work" "$kubesmith" plan --inventory "$repo/samples/clustera_hosts" --vip 192.168.4.100 \
+  --public-vip 203.0.113.100 --mirror "$mirror" --out "$plan" \
+  --backup velero --schedule name=test-daily,cron=@daily,namespaces=test,ttl=168h
+check "kubesmith plan --backup velero --schedule on samples/clustera_hosts" "$(
+  ((status == 0)) || echo "exit status $status, not 0"
+  for f in hosts/nfs1/etc/exports.d/kubesmith.exports hosts/master1/usr/local/lib/kubesmith/etcd-snapshot.sh \
+    cluster/minio.yaml cluster/velero.yaml cluster/velero-storage-location.yaml cluster/velero-schedules.yaml; do
+    [[ -f $plan/$f ]] || echo "no $f written"
+  done
+  grep -qF '"test-daily"' "$plan/cluster/velero-schedules.yaml" 2>/dev/null || echo "no schedule test-daily"
+  grep -qF '"168h0m0s"' "$plan/cluster/velero-schedules.yaml" 2>/dev/null || echo "schedule test-daily has no ttl 168h0m0s"
+  expect_out "steps" "$plan")"
+
+invalid="$work/invalid-backup"
+run "$work" "$kubesmith" plan --inventory "$repo/samples/clusterb_hosts" --mirror "$mirror" --out "$invalid" \
+  --backup velero
+check "kubesmith plan --backup velero without an nfs host" "$( ((status == 1)) || echo "exit status $status, not 1"
+  [[ ! -e $invalid ]] || echo "$invalid was created"
+  grep -qF -- "--backup velero" "$err" || echo "stderr does not name --backup"
+  grep -qF -- "role nfs" "$err" || echo "stderr does not say an nfs host is needed")"
+
 # Every JBang script beside the CLI answers --help with its options and exit codes; a new script is
 # checked here without changes, and gets a plan-mode check below.
 for script in "$here"/*.java; do
@@ -137,8 +169,22 @@ check "MonitoringOnExistingCluster.java --plan on samples/clustera_hosts" "$(
   grep -qF '*.example.com A 203.0.113.100' "$plan/plan.md" 2>/dev/null || echo "plan.md has no DNS record for the public VIP"
   expect_out "steps written to $plan")"
 
+plan="$work/take-backup"
+run "$repo" jbang-scripts/jbang jbang-scripts/TakeBackup.java --inventory samples/clustera_hosts --vip 192.168.4.100 \
+  --schedule name=test-daily,cron=@daily,namespaces=test,ttl=168h --mirror "$mirror" --plan "$plan"
+check "TakeBackup.java --plan on samples/clustera_hosts" "$( ((status == 0)) || echo "exit status $status, not 0"
+  for f in hosts/nfs1/etc/exports.d/kubesmith.exports cluster/minio.yaml cluster/velero.yaml cluster/velero-schedules.yaml; do
+    [[ -f $plan/$f ]] || echo "no $f written"
+  done
+  [[ ! -e $plan/cluster/calico.yaml ]] || echo "the cluster's own steps were written: only the backup's belong"
+  expect_out "backup steps written to $plan")"
+
 run "$repo" jbang-scripts/jbang jbang-scripts/MonitoringOnExistingCluster.java --mirror "$mirror"
 check "MonitoringOnExistingCluster.java without --kubeconfig" "$( ((status == 1)) || echo "exit status $status, not 1"
+  grep -qF -- "--kubeconfig is missing" "$err" || echo "stderr does not name --kubeconfig")"
+
+run "$repo" jbang-scripts/jbang jbang-scripts/TakeBackup.java --namespaces test
+check "TakeBackup.java without --kubeconfig" "$( ((status == 1)) || echo "exit status $status, not 1"
   grep -qF -- "--kubeconfig is missing" "$err" || echo "stderr does not name --kubeconfig")"
 
 echo "smoke: $passed passed, $failed failed"

@@ -4,6 +4,7 @@ import dev.kubesmith.addons.ingress.Traefik;
 import dev.kubesmith.addons.logging.Logging;
 import dev.kubesmith.addons.monitoring.KubePrometheus;
 import dev.kubesmith.addons.storage.RookCeph;
+import dev.kubesmith.backup.Velero;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.cluster.ClusterBuilder;
 import dev.kubesmith.cluster.Ssh;
@@ -78,6 +79,51 @@ final class ClusterOptions {
       description = "With --addons traefik: run Traefik on these masters or workers instead of on every master; "
           + "the load balancers' 80/443 backends follow them.")
   List<String> ingressNodes;
+
+  @Option(names = "--backup", paramLabel = "KIND",
+      description = "Backup to install: velero (the inventory's host with role nfs becomes the NFS server; MinIO "
+          + "on an NFS-backed volume, Velero with the node agent, etcd snapshots on every master). Its host "
+          + "files go to hosts/<nfs host>/ and hosts/<master>/ of the plan, MinIO and Velero to cluster/.")
+  String backup;
+
+  @Option(names = "--schedule", paramLabel = "name=NAME,cron=CRON,namespaces=NS[;NS...],ttl=DURATION",
+      description = "With --backup velero: a Velero backup schedule; repeat for several, e.g. "
+          + "name=test-daily,cron=@daily,namespaces=test,ttl=168h (namespaces: all when left out; ttl: "
+          + "default 720h).")
+  List<String> schedules;
+
+  /**
+   * The backup component of --backup and --schedule: empty inside when there is none; empty outside
+   * with every problem added (an unknown kind, a bad schedule, --schedule without --backup).
+   */
+  Optional<Optional<Component>> backup(Failures failures) {
+    List<String> given = schedules == null ? List.of() : schedules;
+    if (backup == null) {
+      if (given.isEmpty()) {
+        return Optional.of(Optional.empty());
+      }
+      failures.add(KubesmithCli.INVALID_INPUT, "--schedule: needs a backup to schedule; add --backup velero, or drop "
+          + "--schedule");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Optional.of(Velero.fromOptions(backup.trim(), given)));
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      failures.add(KubesmithCli.INVALID_INPUT, m.startsWith("--") ? m.replaceFirst("^(--[a-z]+) ", "$1: ") : "--schedule: " + m);
+      return Optional.empty();
+    }
+  }
+
+  /** False (with the problem added) when --backup needs an NFS host and the inventory has none. */
+  private boolean hasNfsHost(Inventory inv, Failures failures) {
+    if (!inv.withRole(Role.NFS).isEmpty()) {
+      return true;
+    }
+    failures.add(KubesmithCli.INVALID_INPUT, "--backup " + backup.trim() + ": the inventory " + inventory + " has no "
+        + "host with role nfs to serve the backups; add one outside the cluster, e.g. a line '192.168.4.50 nfs1 nfs'");
+    return false;
+  }
 
   /**
    * The add-on components of --addons (with --domain applied), or empty with every problem added:
@@ -172,8 +218,12 @@ final class ClusterOptions {
     // Bad --addons are reported, and the rest of the input still validated (without the add-ons, so that
     // no add-on is reported as missing a dependency the user did name).
     Optional<List<Component>> components = addons(failures);
+    Optional<Optional<Component>> backupComponent = backup(failures);
     try {
       Inventory inv = Inventory.load(inventory);
+      // Without an NFS host the backup is left out, so the spec's own problems still show, but not twice.
+      boolean backupOk = backupComponent.isPresent()
+          && (backupComponent.get().isEmpty() || hasNfsHost(inv, failures));
       ClusterBuilder builder = inv.withRole(Role.LB).isEmpty() ? Cluster.singleMaster() : Cluster.ha();
       builder.inventory(inv).mirror(upstream);
       ssh.ifPresent(builder::ssh);
@@ -184,8 +234,11 @@ final class ClusterOptions {
       Optional.ofNullable(podCidr).ifPresent(builder::podCidr);
       Optional.ofNullable(serviceCidr).ifPresent(builder::serviceCidr);
       builder.addons(components.orElse(List.of()).toArray(Component[]::new));
+      if (backupOk) {
+        backupComponent.get().ifPresent(builder::backup);
+      }
       Cluster built = builder.build();
-      return components.isPresent() ? Optional.of(built) : Optional.empty();
+      return components.isPresent() && backupOk ? Optional.of(built) : Optional.empty();
     } catch (InvalidSpecException e) {
       e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
     } catch (UncheckedIOException e) {

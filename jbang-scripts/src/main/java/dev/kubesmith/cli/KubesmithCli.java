@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "kubesmith",
     description = "Builds self-managed Kubernetes clusters over SSH.",
-    subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class},
+    subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, BackupCommand.class,
+        EtcdSnapshotCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -48,13 +49,16 @@ public final class KubesmithCli implements Callable<Integer> {
   public static final int UPSTREAM_OR_IO = 3;
   /** A bug: an unexpected exception, printed with its stack trace. */
   public static final int INTERNAL = 4;
-  /** apply: a step failed for good (or the build was cancelled); running the same command again resumes. */
+  /**
+   * apply: a step failed for good (or the build was cancelled); running the same command again resumes.
+   * backup now: the Velero backup failed; etcd-snapshot: the snapshot failed.
+   */
   public static final int BUILD_FAILED = 5;
   /** apply: another build of the same cluster holds the lock in the state directory. */
   public static final int BUILD_LOCKED = 6;
   /** status: the cluster answered, but something is wrong (a node not Ready, no VIP holder, ...). */
   public static final int NOT_HEALTHY = 7;
-  /** status: the API server or a host could not be reached over SSH. */
+  /** status, backup now, etcd-snapshot: the API server or a host could not be reached over SSH. */
   public static final int UNREACHABLE = 8;
 
   static final String OK_TEXT = "ok (plan: the plan was written; apply: the cluster was built or already "
@@ -68,14 +72,17 @@ public final class KubesmithCli implements Callable<Integer> {
       + "be written";
   static final String INTERNAL_TEXT = "internal error (a bug; the stack trace is printed)";
   static final String BUILD_FAILED_TEXT = "apply: the build failed; stderr names the host, step, command, exit "
-      + "code and the tail of its stderr; finished steps are journaled, so running the same command again resumes";
+      + "code and the tail of its stderr; finished steps are journaled, so running the same command again resumes. "
+      + "backup now: the backup ended Failed or PartiallyFailed (with Velero's reason) or did not finish in time; "
+      + "etcd-snapshot: the snapshot failed on the master";
   static final String BUILD_LOCKED_TEXT = "apply: another build of this cluster holds the lock in the state "
       + "directory; nothing was run";
   static final String NOT_HEALTHY_TEXT = "status: the cluster answered but is not healthy (a node not Ready or "
       + "missing, an addon named with --addons not installed or not ready, the VIP on no or on two load "
       + "balancers, the API server certificate expiring within 30 days); each problem is printed";
   static final String UNREACHABLE_TEXT = "status: the API server or a host could not be reached (over SSH "
-      + "through the bastion); what failed is printed, with what was learned from the rest";
+      + "through the bastion); what failed is printed, with what was learned from the rest. backup now, "
+      + "etcd-snapshot: the API server or the master could not be reached";
 
   @Spec
   CommandSpec spec;

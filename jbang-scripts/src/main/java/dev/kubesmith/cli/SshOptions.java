@@ -1,6 +1,15 @@
 package dev.kubesmith.cli;
 
 import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.HostKeyPolicy;
+import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.spec.SshSettings;
+import dev.kubesmith.ssh.Redactor;
+import dev.kubesmith.ssh.SshConnector;
+import dev.kubesmith.ssh.SshTarget;
+import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +74,45 @@ final class SshOptions {
       ssh.trustOnFirstUse();
     }
     return Optional.of(ssh);
+  }
+
+  /**
+   * For commands that need no cluster spec ({@code backup now}): a connector to the bastion of the
+   * inventory (the one --bastion names, else its only host with role bastion), empty inside when it
+   * has none; empty outside with every problem added. The same settings as {@link #ssh}.
+   */
+  Optional<Optional<SshConnector>> bastionConnector(Inventory inventory, Failures failures) {
+    Optional<Ssh> checked = ssh(failures);
+    if (checked.isEmpty()) {
+      return Optional.empty();
+    }
+    var settings = SshSettings.builder().user(sshUser == null ? "root" : sshUser);
+    Optional.ofNullable(sshKey).ifPresent(k -> settings.privateKey(k.toString()));
+    Optional.ofNullable(knownHosts).ifPresent(k -> settings.knownHosts(k.toString()));
+    if (trustOnFirstUse) {
+      settings.hostKeyPolicy(HostKeyPolicy.TRUST_ON_FIRST_USE);
+    }
+    SshSettings ssh = settings.build();
+    List<Host> bastions = inventory.withRole(Role.BASTION);
+    Optional<SshTarget> target;
+    if (bastion != null) {
+      target = Optional.of(bastions.stream()
+          .filter(h -> h.name().equals(bastion) || bastion.equals(h.publicIp().orElse(null)) || h.privateIp().equals(bastion))
+          .findFirst().map(h -> target(h, ssh))
+          .orElseGet(() -> new SshTarget(bastion, bastion, ssh.port(), ssh.user())));
+    } else if (bastions.size() > 1) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--bastion: the inventory has several hosts with role bastion "
+          + bastions.stream().map(Host::name).toList() + "; name the one to go through with --bastion");
+      return Optional.empty();
+    } else {
+      target = bastions.stream().findFirst().map(h -> target(h, ssh));
+    }
+    return Optional.of(target.map(t -> new SshConnector(ssh, Optional.of(t), checked.get().passphrase(), new Redactor())));
+  }
+
+  private static SshTarget target(Host h, SshSettings ssh) {
+    return new SshTarget(h.name(), h.publicIp().orElse(h.privateIp()), h.sshPort().orElse(ssh.port()),
+        h.sshUser().orElse(ssh.user()));
   }
 
   private void check(Failures failures) {

@@ -5,10 +5,7 @@ import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.upstream.UpstreamMirror;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -78,12 +75,9 @@ final class StatusCommand implements Callable<Integer> {
     Failures failures = new Failures();
     boolean readable = cluster.checkInventoryFile(failures);
     Optional<Ssh> sshSettings = ssh.ssh(failures);
-    if (stateDir != null && kubeconfig != null) {
-      failures.add(KubesmithCli.USAGE, "--state-dir and --kubeconfig: give one of them, not both");
-    }
     UpstreamMirror upstream = cluster.mirror(failures);
     Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
-    Optional<String> config = built.flatMap(c -> readKubeconfig(c, failures));
+    Optional<String> config = built.flatMap(c -> AdminKubeconfig.read(kubeconfig, stateDir, c.spec().name(), failures));
     if (failures.any() || built.isEmpty() || config.isEmpty()) {
       return failures.report(err());
     }
@@ -94,40 +88,6 @@ final class StatusCommand implements Callable<Integer> {
     out().print(StatusReport.format(status, now));
     out().flush();
     return StatusReport.exitCode(status, now);
-  }
-
-  private Optional<String> readKubeconfig(Cluster c, Failures failures) {
-    Path file = kubeconfig != null ? kubeconfig : (stateDir != null ? stateDir
-        : Path.of(System.getProperty("user.home"), ".kubesmith", c.spec().name())).resolve("admin.conf");
-    String option = kubeconfig != null ? "--kubeconfig " + file : "admin.conf " + file;
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      failures.add(KubesmithCli.INVALID_INPUT, option + ": no such readable file; run 'kubesmith apply' first, or "
-          + "give the state directory it used (--state-dir) or the admin kubeconfig (--kubeconfig)");
-      return Optional.empty();
-    }
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      if (!isKubeconfig(text)) {
-        failures.add(KubesmithCli.INVALID_INPUT, option + ": is not a kubeconfig with a current context and a "
-            + "server; give the admin.conf that 'kubesmith apply' wrote");
-        return Optional.empty();
-      }
-      return Optional.of(text);
-    } catch (IOException e) {
-      failures.add(KubesmithCli.UPSTREAM_OR_IO, option + ": " + e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  private static boolean isKubeconfig(String text) {
-    try {
-      // fabric8 fills in defaults (a server URL) for what a file lacks: insist on a context of its own.
-      io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.fromKubeconfig(text);
-      return config.getCurrentContext() != null && config.getMasterUrl() != null
-          && config.getMasterUrl().startsWith("https://");
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   private PrintWriter out() {

@@ -36,6 +36,14 @@ public final class EtcdSnapshots {
   public static final String PKI = "/etc/kubernetes/pki/etcd";
   public static final String DEFAULT_CALENDAR = "*-*-* 00/6:00:00";
   public static final int DEFAULT_KEEP = 7;
+  /** Where the step of {@link #now} keeps the path the script printed, read back by its capture. */
+  public static final String LAST_ON_DEMAND = SNAPSHOT_DIR + "/.last-on-demand";
+  /**
+   * The name under which the step of {@link #now} captures the snapshot's path; after the step ran,
+   * {@code executor.context().fill(Secrets.placeholder(NOW_CAPTURE))} is that path. (The path is no
+   * secret, but captures are how a step hands back what it read off its host.)
+   */
+  public static final String NOW_CAPTURE = "etcd-snapshot-now-path";
   /** What systemd calendar expressions are made of; systemd itself checks the rest on the host. */
   private static final Pattern CALENDAR = Pattern.compile("[A-Za-z0-9*/:,.~ -]{1,100}");
 
@@ -91,6 +99,32 @@ public final class EtcdSnapshots {
 
   public static String stepId(Host master) {
     return "etcd-snapshots@" + master.name();
+  }
+
+  public static String nowStepId(Host master) {
+    return "etcd-snapshot-now@" + master.name();
+  }
+
+  /**
+   * A one-off step taking an etcd snapshot on a master now, with the script {@link #step} installed
+   * (so the backup step must have run there). It has no check: it always runs. When the script is
+   * absent it fails naming the master and the fix. The snapshot's path (the NFS copy when there is
+   * one) is captured as {@link #NOW_CAPTURE}.
+   *
+   * <pre>{@code
+   * Plan plan = new PlanBuilder().add(EtcdSnapshots.now(spec.requireHost("master1"))).build(spec);
+   * }</pre>
+   */
+  public static Step now(Host master) {
+    String missing = "the etcd snapshot script is not installed on " + master.name()
+        + ": apply with --backup velero first";
+    return Step.builder().id(nowStepId(master)).phase(Phase.BACKUP).host(master.name())
+        .description("an etcd snapshot on " + master.name() + " now (" + SCRIPT + ")")
+        .addCommands("if [ ! -x " + SCRIPT + " ]; then echo '" + missing + "' >&2; exit 1; fi")
+        .addCommands("install -d -m 0700 " + SNAPSHOT_DIR + " && " + SCRIPT + " > " + LAST_ON_DEMAND)
+        .putCaptures(NOW_CAPTURE, "tail -n 1 " + LAST_ON_DEMAND)
+        .estimate(Duration.ofSeconds(30))
+        .build();
   }
 
   /** The settings file the script reads. */

@@ -112,6 +112,33 @@ class EtcdStepsTest {
     assertThat(r.exit()).as(r.output()).isZero();
   }
 
+  @Test
+  void snapshotNowIsAOneOffStepThatAlwaysRunsTheInstalledScriptAndCapturesItsPath() {
+    Host master = Clusters.ha().requireHost("master2");
+
+    Step now = EtcdSnapshots.now(master);
+
+    assertThat(now.id()).isEqualTo("etcd-snapshot-now@master2");
+    assertThat(now.host()).hasValue("master2");
+    assertThat(now.check()).isEmpty();
+    assertThat(now.files()).isEmpty();
+    assertThat(now.dependsOn()).isEmpty();
+    assertThat(now.commands()).last().asString().contains(EtcdSnapshots.SCRIPT + " > " + EtcdSnapshots.LAST_ON_DEMAND);
+    assertThat(now.captures()).containsEntry(EtcdSnapshots.NOW_CAPTURE, "tail -n 1 " + EtcdSnapshots.LAST_ON_DEMAND);
+  }
+
+  @Test
+  void snapshotNowWithoutTheScriptFailsNamingTheMasterAndTheFix(@TempDir Path dir) throws Exception {
+    String guard = EtcdSnapshots.now(Clusters.ha().requireHost("master1")).commands().get(0);
+
+    // an empty /usr/local/lib in a private mount namespace, so the script is surely absent
+    Result r = run(dir, "unshare", "--mount", "sh", "-c", "mount -t tmpfs tmpfs /usr/local/lib && " + guard);
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.output().strip()).isEqualTo(
+        "the etcd snapshot script is not installed on master1: apply with --backup velero first");
+  }
+
   record Result(int exit, String output) {}
 
   static Result run(Path dir, String... command) throws IOException, InterruptedException {
