@@ -345,7 +345,8 @@ public final class Logging implements Component {
       context.add(ingress.build());
       context.note("logging: Kibana at https://" + host + " with basic auth for users " + auth.users()
           + (auth.generatedPasswords().isEmpty() ? ""
-              : "; their generated passwords are in Logging.basicAuth().generatedPasswords() and nowhere else"));
+              : "; their generated passwords are in Logging.basicAuth().generatedPasswords() and nowhere else,"
+              + " and take effect on the first install only: a re-run keeps the Secret the cluster has"));
     });
     List<Host> tight = tightWorkers(context.spec());
     if (!tight.isEmpty()) {

@@ -360,7 +360,8 @@ public final class KubePrometheus implements Component {
       context.add(ingress.build());
       context.note("kube-prometheus: UIs at https://" + String.join(", https://", hosts()) + " with basic auth for users "
           + auth.users() + (auth.generatedPasswords().isEmpty() ? ""
-              : "; their generated passwords are in KubePrometheus.basicAuth().generatedPasswords() and nowhere else"));
+              : "; their generated passwords are in KubePrometheus.basicAuth().generatedPasswords() and nowhere else,"
+              + " and take effect on the first install only: a re-run keeps the Secret the cluster has"));
     }
   }
 
