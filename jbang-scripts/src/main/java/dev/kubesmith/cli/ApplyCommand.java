@@ -39,17 +39,6 @@ import picocli.CommandLine.Spec;
             + "skipped, so running it again resumes a failed build or changes nothing. Progress goes to "
             + "stdout: a bar on a terminal, one line per event otherwise (or with --plain)."},
     sortOptions = false,
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
-        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
-        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
-        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
-        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
-        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
-        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
-        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nExample:",
         "  kubesmith apply --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
         "      --state-dir .kubesmith/clusterb"})

@@ -211,6 +211,17 @@ final class ClusterOptions {
   }
 
   /**
+   * The validated cluster for commands that reach its hosts: the inventory file, the SSH options, the
+   * mirror and the spec checked, every problem added.
+   */
+  Optional<Cluster> cluster(SshOptions sshOptions, Failures failures) {
+    boolean readable = checkInventoryFile(failures);
+    Optional<Ssh> ssh = sshOptions.ssh(failures);
+    UpstreamMirror upstream = mirror(failures);
+    return readable ? cluster(upstream, ssh, failures) : Optional.empty();
+  }
+
+  /**
    * The validated cluster (HA when the inventory has lb hosts, single-master otherwise), or empty
    * with every problem added. Call after {@link #checkInventoryFile} returned true.
    */

@@ -18,7 +18,6 @@ import dev.kubesmith.spec.Host;
 import dev.kubesmith.ssh.Redactor;
 import dev.kubesmith.ssh.SshConnector;
 import dev.kubesmith.ssh.SshException;
-import dev.kubesmith.upstream.UpstreamMirror;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -86,10 +85,7 @@ final class EtcdSnapshotCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Failures failures = new Failures();
-    boolean readable = cluster.checkInventoryFile(failures);
-    Optional<Ssh> sshSettings = ssh.ssh(failures);
-    UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
+    Optional<Cluster> built = cluster.cluster(ssh, failures);
     Optional<Host> on = built.flatMap(c -> master(c.spec(), failures));
     if (failures.any() || on.isEmpty()) {
       return failures.report(err());

@@ -2,6 +2,8 @@ package dev.kubesmith.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,17 +28,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, BackupCommand.class,
         EtcdSnapshotCommand.class},
     synopsisSubcommandLabel = "COMMAND",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
-        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
-        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
-        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
-        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
-        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
-        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
-        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})
 public final class KubesmithCli implements Callable<Integer> {
   /** The command did what was asked. */
@@ -108,8 +99,27 @@ public final class KubesmithCli implements Callable<Integer> {
     System.exit(run(System.out, System.err, args));
   }
 
+  /** Every exit code with its meaning: the list of kubesmith, plan, apply and status (the others list their own). */
+  static Map<String, String> exitCodes() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(String.valueOf(OK), OK_TEXT);
+    codes.put(String.valueOf(INVALID_INPUT), INVALID_INPUT_TEXT);
+    codes.put(String.valueOf(USAGE), USAGE_TEXT);
+    codes.put(String.valueOf(UPSTREAM_OR_IO), UPSTREAM_OR_IO_TEXT);
+    codes.put(String.valueOf(INTERNAL), INTERNAL_TEXT);
+    codes.put(String.valueOf(BUILD_FAILED), BUILD_FAILED_TEXT);
+    codes.put(String.valueOf(BUILD_LOCKED), BUILD_LOCKED_TEXT);
+    codes.put(String.valueOf(NOT_HEALTHY), NOT_HEALTHY_TEXT);
+    codes.put(String.valueOf(UNREACHABLE), UNREACHABLE_TEXT);
+    return codes;
+  }
+
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new KubesmithCli());
+    for (CommandLine c : java.util.List.of(cli, cli.getSubcommands().get("plan"), cli.getSubcommands().get("apply"),
+        cli.getSubcommands().get("status"))) {
+      c.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(KubesmithCli::usageError);

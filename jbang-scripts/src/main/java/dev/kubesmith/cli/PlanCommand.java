@@ -33,17 +33,6 @@ import picocli.CommandLine.Spec;
             + "single-master otherwise. Writes DIR/plan.json, DIR/plan.md, DIR/hosts/<host>/<path> "
             + "and DIR/cluster/<name>.yaml; an earlier plan in DIR is replaced."},
     sortOptions = false,
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
-        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
-        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
-        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
-        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
-        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
-        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
-        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nExample:",
         "  kubesmith plan --inventory samples/clustera_hosts --out out \\",
         "      --vip 192.168.4.100 --public-vip 203.0.113.100 --pod-cidr 10.0.0.0/16"})

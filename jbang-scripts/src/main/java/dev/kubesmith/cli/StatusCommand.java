@@ -1,10 +1,8 @@
 package dev.kubesmith.cli;
 
 import dev.kubesmith.cluster.Cluster;
-import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
-import dev.kubesmith.upstream.UpstreamMirror;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,17 +33,6 @@ import picocli.CommandLine.Spec;
             + "reads the API server certificate's expiry from its TLS handshake. Takes the same cluster and SSH "
             + "options as 'apply'; --addons names addons that must be there."},
     sortOptions = false,
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        KubesmithCli.OK + ":" + KubesmithCli.OK_TEXT,
-        KubesmithCli.INVALID_INPUT + ":" + KubesmithCli.INVALID_INPUT_TEXT,
-        KubesmithCli.USAGE + ":" + KubesmithCli.USAGE_TEXT,
-        KubesmithCli.UPSTREAM_OR_IO + ":" + KubesmithCli.UPSTREAM_OR_IO_TEXT,
-        KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
-        KubesmithCli.BUILD_FAILED + ":" + KubesmithCli.BUILD_FAILED_TEXT,
-        KubesmithCli.BUILD_LOCKED + ":" + KubesmithCli.BUILD_LOCKED_TEXT,
-        KubesmithCli.NOT_HEALTHY + ":" + KubesmithCli.NOT_HEALTHY_TEXT,
-        KubesmithCli.UNREACHABLE + ":" + KubesmithCli.UNREACHABLE_TEXT},
     footer = {"%nExample:",
         "  kubesmith status --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
         "      --state-dir .kubesmith/clusterb"})
@@ -73,10 +60,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Failures failures = new Failures();
-    boolean readable = cluster.checkInventoryFile(failures);
-    Optional<Ssh> sshSettings = ssh.ssh(failures);
-    UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
+    Optional<Cluster> built = cluster.cluster(ssh, failures);
     Optional<String> config = built.flatMap(c -> AdminKubeconfig.read(kubeconfig, stateDir, c.spec().name(), failures));
     if (failures.any() || built.isEmpty() || config.isEmpty()) {
       return failures.report(err());
