@@ -36,8 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HaClusterApplyTest {
-  static final String VIP = "198.18.4.100";
-  static final String PUBLIC_VIP = "198.18.100.100";
+  static final String VIP = HaSandbox.VIP;
+  static final String PUBLIC_VIP = HaSandbox.PUBLIC_VIP;
   static MockApi api;
   static Sandbox sandbox;
   static Path state;
@@ -45,14 +45,7 @@ class HaClusterApplyTest {
   @BeforeAll
   static void start() throws Exception {
     api = MockApi.start();
-    sandbox = Sandbox.builder()
-        .host("bastion", "198.18.4.10", Role.BASTION)
-        .host("lb1", "198.18.4.21", "198.18.100.21", Role.LB).host("lb2", "198.18.4.22", "198.18.100.22", Role.LB)
-        .host("master1", "198.18.4.31", Role.MASTER).host("master2", "198.18.4.32", Role.MASTER)
-        .host("master3", "198.18.4.33", Role.MASTER)
-        .host("worker1", "198.18.4.41", Role.WORKER).host("worker2", "198.18.4.42", Role.WORKER)
-        .host("worker3", "198.18.4.43", Role.WORKER).host("worker4", "198.18.4.44", Role.WORKER)
-        .apiServer(api.address()).build().start();
+    sandbox = HaSandbox.builder(api).host("worker4", "198.18.4.44", Role.WORKER).build().start();
     state = Files.createTempDirectory("ks-e2e-state");
   }
 

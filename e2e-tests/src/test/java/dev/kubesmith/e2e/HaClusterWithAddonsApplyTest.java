@@ -9,7 +9,6 @@ import dev.kubesmith.addons.storage.RookCeph;
 import dev.kubesmith.cluster.ApplyOptions;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.exec.BuildResult;
-import dev.kubesmith.spec.Role;
 import dev.kubesmith.testkit.MockApi;
 import dev.kubesmith.testkit.Sandbox;
 import dev.kubesmith.testkit.StandInControllers;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HaClusterWithAddonsApplyTest {
-  static final String VIP = "198.18.4.100";
+  static final String VIP = HaSandbox.VIP;
   static final String DOMAIN = "apps.e2e.test";
   static MockApi api;
   static StandInControllers controllers;
@@ -45,14 +44,7 @@ class HaClusterWithAddonsApplyTest {
   static void start() throws Exception {
     api = MockApi.start();
     controllers = StandInControllers.onEvents(api.client());
-    sandbox = Sandbox.builder()
-        .host("bastion", "198.18.4.10", Role.BASTION)
-        .host("lb1", "198.18.4.21", "198.18.100.21", Role.LB).host("lb2", "198.18.4.22", "198.18.100.22", Role.LB)
-        .host("master1", "198.18.4.31", Role.MASTER).host("master2", "198.18.4.32", Role.MASTER)
-        .host("master3", "198.18.4.33", Role.MASTER)
-        .host("worker1", "198.18.4.41", Role.WORKER).host("worker2", "198.18.4.42", Role.WORKER)
-        .host("worker3", "198.18.4.43", Role.WORKER)
-        .apiServer(api.address()).build().start();
+    sandbox = HaSandbox.builder(api).build().start();
     state = Files.createTempDirectory("ks-e2e-addons");
   }
 
@@ -70,7 +62,7 @@ class HaClusterWithAddonsApplyTest {
   }
 
   static Cluster cluster(Traefik traefik) {
-    return Cluster.ha().name("e2e-addons").inventory(sandbox.inventory()).vip(VIP).publicVip("198.18.100.100")
+    return Cluster.ha().name("e2e-addons").inventory(sandbox.inventory()).vip(VIP).publicVip(HaSandbox.PUBLIC_VIP)
         .ssh(sandbox.ssh())
         .addons(Logging.efk().domain(DOMAIN), KubePrometheus.defaults().domain(DOMAIN), traefik.domain(DOMAIN),
             RookCeph.defaults())
