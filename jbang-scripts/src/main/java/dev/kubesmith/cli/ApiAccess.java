@@ -5,6 +5,7 @@ import dev.kubesmith.ssh.SshConnector;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Optional;
 
@@ -24,12 +25,14 @@ final class ApiAccess implements AutoCloseable {
   private final KubernetesClient client;
   private final LocalForward forward;
   private final SshConnector ssh;
+  private final InetSocketAddress endpoint;
 
-  private ApiAccess(URI server, KubernetesClient client, LocalForward forward, SshConnector ssh) {
+  private ApiAccess(URI server, KubernetesClient client, LocalForward forward, SshConnector ssh, InetSocketAddress endpoint) {
     this.server = server;
     this.client = client;
     this.forward = forward;
     this.ssh = ssh;
+    this.endpoint = endpoint;
   }
 
   /**
@@ -37,30 +40,51 @@ final class ApiAccess implements AutoCloseable {
    * @throws dev.kubesmith.ssh.SshException when the forward cannot be opened
    */
   static ApiAccess open(String kubeconfig, Optional<SshConnector> overBastion, int timeoutMs) {
+    return open(kubeconfig, overBastion, timeoutMs, true);
+  }
+
+  /** As {@link #open}, leaving the connector open for the caller's other uses (status asks the LBs after). */
+  static ApiAccess borrowing(String kubeconfig, Optional<SshConnector> overBastion, int timeoutMs) {
+    return open(kubeconfig, overBastion, timeoutMs, false);
+  }
+
+  private static ApiAccess open(String kubeconfig, Optional<SshConnector> overBastion, int timeoutMs, boolean owns) {
     Config config = Config.fromKubeconfig(kubeconfig);
     URI server = URI.create(config.getMasterUrl());
     LocalForward forward = null;
+    int port = server.getPort() < 0 ? 443 : server.getPort();
+    InetSocketAddress endpoint = InetSocketAddress.createUnresolved(server.getHost(), port);
     try {
       if (overBastion.isPresent()) {
-        forward = overBastion.get().forward(server.getHost(), server.getPort() < 0 ? 443 : server.getPort());
+        forward = overBastion.get().forward(server.getHost(), port);
         config.setMasterUrl("https://127.0.0.1:" + forward.localPort());
+        endpoint = new InetSocketAddress("127.0.0.1", forward.localPort());
+      } else {
+        endpoint = new InetSocketAddress(server.getHost(), port);
       }
       config.setConnectionTimeout(timeoutMs);
       config.setRequestTimeout(timeoutMs);
       config.setRequestRetryBackoffLimit(0); // one answer now; the caller decides what to wait for
       return new ApiAccess(server, new KubernetesClientBuilder().withConfig(config).build(), forward,
-          overBastion.orElse(null));
+          owns ? overBastion.orElse(null) : null, endpoint);
     } catch (RuntimeException e) {
       if (forward != null) {
         forward.close();
       }
-      overBastion.ifPresent(SshConnector::close);
+      if (owns) {
+        overBastion.ifPresent(SshConnector::close);
+      }
       throw e;
     }
   }
 
   KubernetesClient client() {
     return client;
+  }
+
+  /** Where a TCP connection to the API server goes from here: the forward's local end, or the server. */
+  InetSocketAddress endpoint() {
+    return endpoint;
   }
 
   /** The server as the kubeconfig names it (not the local end of the forward). */

@@ -14,7 +14,6 @@ import dev.kubesmith.spec.ClusterSpec;
 import dev.kubesmith.spec.Host;
 import dev.kubesmith.ssh.CommandResult;
 import dev.kubesmith.ssh.HostConnection;
-import dev.kubesmith.ssh.LocalForward;
 import dev.kubesmith.ssh.Redactor;
 import dev.kubesmith.ssh.SshConnector;
 import dev.kubesmith.ssh.SshException;
@@ -22,7 +21,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -83,36 +81,21 @@ final class StatusProbe {
     List<AddonStatus> addons = new ArrayList<>();
     Optional<CertificateStatus> certificate = Optional.empty();
     try (SshConnector ssh = SshConnector.forSpec(spec, cluster.ssh().flatMap(Ssh::passphrase), new Redactor())) {
-      Config config = Config.fromKubeconfig(kubeconfig);
-      URI server = URI.create(config.getMasterUrl());
-      int port = server.getPort() < 0 ? 443 : server.getPort();
-      LocalForward forward = null;
-      try {
-        InetSocketAddress api = new InetSocketAddress(server.getHost(), port);
-        if (spec.bastionHost().isPresent() && !directApi) {
-          forward = ssh.forward(server.getHost(), port);
-          api = new InetSocketAddress("127.0.0.1", forward.localPort());
-          config.setMasterUrl("https://127.0.0.1:" + forward.localPort());
-        }
-        config.setConnectionTimeout(TIMEOUT_MS);
-        config.setRequestTimeout(TIMEOUT_MS);
-        config.setRequestRetryBackoffLimit(0); // a status answers now; apply is the one that waits
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-          readNodes(client, spec, nodes, missing);
+      URI server = URI.create(Config.fromKubeconfig(kubeconfig).getMasterUrl());
+      Optional<SshConnector> overBastion = spec.bastionHost().isPresent() && !directApi ? Optional.of(ssh) : Optional.empty();
+      try (ApiAccess access = ApiAccess.borrowing(kubeconfig, overBastion, TIMEOUT_MS)) {
+        try {
+          readNodes(access.client(), spec, nodes, missing);
           for (AddonProbe a : ADDONS) {
-            addons.add(addon(client, a, expectedAddons.contains(a.name())));
+            addons.add(addon(access.client(), a, expectedAddons.contains(a.name())));
           }
         } catch (KubernetesClientException e) {
           unreachable.add("the API server " + server + " did not answer: " + firstLine(e)
               + "; check that kube-apiserver runs on the masters");
         }
-        certificate = certificate(api, server, unreachable);
+        certificate = certificate(access.endpoint(), server, unreachable);
       } catch (SshException e) {
         unreachable.add("the API server " + server + " through the bastion: " + e.getMessage());
-      } finally {
-        if (forward != null) {
-          forward.close();
-        }
       }
       List<VipStatus> vips = new ArrayList<>();
       spec.privateVip().ifPresent(v -> vips.add(vip(ssh, spec, "private", v, unreachable)));
