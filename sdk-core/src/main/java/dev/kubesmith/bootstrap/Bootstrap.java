@@ -1,6 +1,7 @@
 package dev.kubesmith.bootstrap;
 
 import dev.kubesmith.component.PlanContext;
+import dev.kubesmith.plan.Facts;
 import dev.kubesmith.plan.FileArtifact;
 import dev.kubesmith.plan.Manifest;
 import dev.kubesmith.plan.Phase;
@@ -44,6 +45,7 @@ public final class Bootstrap {
   public static void contribute(PlanContext ctx) {
     ClusterSpec spec = ctx.spec();
     for (Host h : spec.hosts()) {
+      ctx.add(facts(h));
       ctx.add(prepare(spec, h));
     }
     Host first = spec.masters().get(0);
@@ -75,6 +77,30 @@ public final class Bootstrap {
     }
   }
 
+  /**
+   * Reads the host's facts on every apply (never journaled), before anything changes there. As it
+   * connects to every host on every apply, a changed host key is noticed even when all else is done.
+   */
+  public static Step facts(Host h) {
+    Map<String, String> facts = new LinkedHashMap<>();
+    facts.put(Facts.PRIVATE_INTERFACE, interfaceHolding(h, h.privateIp(), "private"));
+    h.publicIp().ifPresent(ip -> facts.put(Facts.PUBLIC_INTERFACE, interfaceHolding(h, ip, "public")));
+    facts.put(Facts.OS_ID, ". /etc/os-release && printf '%s' \"${ID:-}\"");
+    facts.put(Facts.OS_VERSION, ". /etc/os-release && printf '%s' \"${VERSION_ID:-}\"");
+    facts.put(Facts.INIT_SYSTEM, "ps -p 1 -o comm=");
+    return Step.builder().id(Facts.stepId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())
+        .description("read the facts of " + h.name() + ": the interface carrying " + h.privateIp()
+            + h.publicIp().map(ip -> " (and " + ip + ")").orElse("") + ", OS release, init system")
+        .facts(facts).estimate(Duration.ofSeconds(1)).build();
+  }
+
+  /** The interface holding exactly {@code ip} (not a prefix of it), or a failure naming host, address and fix. */
+  private static String interfaceHolding(Host h, String ip, String which) {
+    return "ip -o -4 addr show | awk -v ip=" + ip + " '{ split($4, a, \"/\") } a[1] == ip { print $2; exit }' | grep . || { echo '"
+        + h.name() + " has no network interface holding its " + which + " IP " + ip + " (ip -o -4 addr show lists none):"
+        + " fix the " + which + " IP of " + h.name() + " in the inventory, or configure " + ip + " on the host' >&2; exit 1; }";
+  }
+
   private static Step prepare(ClusterSpec spec, Host h) {
     List<FileArtifact> files = new ArrayList<>();
     files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec)));
@@ -88,6 +114,7 @@ public final class Bootstrap {
         .description("prepare " + h.name() + " as " + HostPreparation.mode(h) + ": hostname, /etc/hosts"
             + ("node".equals(HostPreparation.mode(h)) ? ", swap off, kernel modules, sysctl, containerd, kubelet/kubeadm/kubectl "
             + spec.kubernetesVersion() + " held" : ""))
+        .addDependsOn(Facts.stepId(h.name()))
         .files(files).addCommands(HostPreparation.SCRIPT).check(HostPreparation.SCRIPT + " --check")
         .estimate(Duration.ofSeconds("node".equals(HostPreparation.mode(h)) ? 120 : 10)).build();
   }

@@ -170,7 +170,8 @@ public final class BuildExecutor {
   }
 
   private void runOne(Step s, Journal journal, RetryRegistry registry, List<String> ran, List<String> skipped) {
-    boolean capturesSecrets = !s.captures().isEmpty(); // secrets are not journaled: such steps always run
+    // secrets and facts are not journaled: steps reading them run on every apply
+    boolean capturesSecrets = !s.captures().isEmpty() || !s.facts().isEmpty();
     if (!capturesSecrets && journal.isDone(s)) {
       skipped.add(s.id());
       listener.stepSkipped(s, "done in an earlier build (journal)");

@@ -95,6 +95,14 @@ public final class SshStepRunner implements StepRunner {
       }
       ctx.putSecret(c.getKey(), r.stdout().strip());
     }
+    for (Map.Entry<String, String> f : step.facts().entrySet()) {
+      CommandResult r = exec(step, f.getValue(), ctx, false);
+      if (!r.ok()) {
+        throw new StepFailedException(host, step.id(), f.getValue(), r.exitCode(),
+            ctx.redactor().redact(r.stderrTail(5)), null);
+      }
+      ctx.putFact(host, f.getKey(), r.stdout().strip());
+    }
   }
 
   private CommandResult exec(Step step, String command, StepContext ctx, boolean quiet) {

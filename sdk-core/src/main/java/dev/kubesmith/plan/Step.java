@@ -52,6 +52,13 @@ public interface Step {
    */
   Map<String, String> captures();
 
+  /**
+   * Facts this step reads off its host after its commands: fact name (see {@link Facts}) to a
+   * command whose trimmed standard output is the value, kept for {@code {{fact:host:name}}}. Facts
+   * are not secrets (not redacted); a step that reads facts runs on every apply.
+   */
+  Map<String, String> facts();
+
   /** Kubernetes nodes that must be Ready before this (cluster) step applies its manifests. */
   List<String> readyNodes();
 

@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.kubesmith.SeedCluster;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.component.StubComponents;
+import dev.kubesmith.plan.Facts;
 import dev.kubesmith.plan.FileArtifact;
 import dev.kubesmith.plan.Phase;
 import dev.kubesmith.plan.Plan;
@@ -31,10 +32,37 @@ class BootstrapPlanTest {
   void preparesEveryHostFirst() {
     Plan plan = haPlan();
 
-    assertThat(plan.steps()).filteredOn(s -> s.phase() == Phase.PREPARE_HOSTS).extracting(Step::id).containsExactly(
+    assertThat(plan.steps()).filteredOn(s -> s.phase() == Phase.PREPARE_HOSTS && s.id().startsWith("prepare@"))
+        .extracting(Step::id).containsExactly(
         "prepare@bastion", "prepare@lb1", "prepare@lb2", "prepare@master1", "prepare@master2", "prepare@master3",
         "prepare@worker1", "prepare@worker2", "prepare@worker3", "prepare@nfs1");
-    assertThat(plan.requireStep("prepare@master1").dependsOn()).isEmpty();
+    assertThat(plan.requireStep("prepare@master1").dependsOn()).containsExactly("facts@master1");
+  }
+
+  @Test
+  void readsTheFactsOfEveryHostFirstWithoutDependencies() {
+    Plan plan = haPlan();
+
+    assertThat(plan.steps()).filteredOn(s -> s.id().startsWith("facts@")).extracting(Step::id).containsExactly(
+        "facts@bastion", "facts@lb1", "facts@lb2", "facts@master1", "facts@master2", "facts@master3",
+        "facts@worker1", "facts@worker2", "facts@worker3", "facts@nfs1");
+    Step facts = plan.requireStep(Facts.stepId("master1"));
+    assertThat(facts.phase()).isEqualTo(Phase.PREPARE_HOSTS);
+    assertThat(facts.dependsOn()).isEmpty();
+    assertThat(facts.captures()).isEmpty();
+    assertThat(facts.facts()).containsOnlyKeys(Facts.PRIVATE_INTERFACE, Facts.OS_ID, Facts.OS_VERSION, Facts.INIT_SYSTEM);
+    assertThat(facts.facts().get(Facts.PRIVATE_INTERFACE)).contains("ip -o -4 addr show", "-v ip=192.168.4.31 ");
+    assertThat(facts.facts().get(Facts.INIT_SYSTEM)).isEqualTo("ps -p 1 -o comm=");
+  }
+
+  @Test
+  void readsThePublicInterfaceOfAHostWithAPublicIp() {
+    Host lb = Host.builder().name("lb1").privateIp("192.168.4.21").publicIp("203.0.113.21").addRoles(Role.LB).build();
+
+    Step facts = Bootstrap.facts(lb);
+
+    assertThat(facts.facts()).containsKey(Facts.PUBLIC_INTERFACE);
+    assertThat(facts.facts().get(Facts.PUBLIC_INTERFACE)).contains("-v ip=203.0.113.21 ", "public IP 203.0.113.21");
   }
 
   @Test
@@ -117,9 +145,9 @@ class BootstrapPlanTest {
   void estimatesTheHaBuildsCriticalPath() {
     Plan plan = haPlan();
 
-    // prepare master (120) + init (90) + credentials (5) + cni (5) + master2 (60) + master3 (60) + nodes (30)
-    assertThat(plan.criticalPath(Step::estimate)).isEqualTo(Duration.ofSeconds(370));
-    assertThat(plan.criticalChain(Step::estimate)).containsExactly("prepare@master1", "kubeadm-init@master1",
+    // facts (1) + prepare master (120) + init (90) + credentials (5) + cni (5) + master2 (60) + master3 (60) + nodes (30)
+    assertThat(plan.criticalPath(Step::estimate)).isEqualTo(Duration.ofSeconds(371));
+    assertThat(plan.criticalChain(Step::estimate)).containsExactly("facts@master1", "prepare@master1", "kubeadm-init@master1",
         "join-credentials@master1", "stub-cni", "join-master@master2", "join-master@master3", "nodes");
   }
 
@@ -143,7 +171,7 @@ class BootstrapPlanTest {
     Plan plan = Cluster.singleMaster().inventory(Inventory.of(Host.of("solo", "192.168.4.31", Role.MASTER))).build().plan();
 
     assertThat(plan.steps()).extracting(Step::id)
-        .containsExactly("prepare@solo", "kubeadm-init@solo", "join-credentials@solo", "nodes");
+        .containsExactly("facts@solo", "prepare@solo", "kubeadm-init@solo", "join-credentials@solo", "nodes");
     assertThat(plan.requireStep("join-credentials@solo").captures()).doesNotContainKey(KubeadmConfig.CERTIFICATE_KEY);
     assertThat(plan.notes()).singleElement().asString().contains("solo gets no control-plane taint");
     assertThat(plan.requireStep("kubeadm-init@solo").files().get(0).content()).contains("taints: []");
