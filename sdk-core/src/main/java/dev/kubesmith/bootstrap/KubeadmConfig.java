@@ -28,6 +28,8 @@ public final class KubeadmConfig {
   public static final String JOIN_TOKEN = "join-token";
   public static final String CA_CERT_HASH = "ca-cert-hash";
   public static final String CERTIFICATE_KEY = "certificate-key";
+  /** The controller-manager flag kubeadm validates the pod subnet against (getClusterNodeMask). */
+  public static final String NODE_MASK_FLAG = "node-cidr-mask-size-ipv4";
 
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
@@ -63,8 +65,10 @@ public final class KubeadmConfig {
     net.put("dnsDomain", spec.network().dnsDomain());
     cluster.put("networking", net);
     cluster.put("apiServer", ordered("certSANs", certSans(spec)));
+    // kubeadm (and the dual-stack controller-manager) read node-cidr-mask-size-ipv4; the plain
+    // node-cidr-mask-size is ignored by kubeadm's pod-subnet check, which then assumes /24.
     cluster.put("controllerManager", ordered("extraArgs",
-        args(api, ordered("node-cidr-mask-size", String.valueOf(spec.network().nodeCidrMaskSize())))));
+        args(api, ordered(NODE_MASK_FLAG, String.valueOf(spec.network().nodeCidrMaskSize())))));
     Map<String, Object> kubelet = new LinkedHashMap<>();
     kubelet.put("apiVersion", "kubelet.config.k8s.io/v1beta1");
     kubelet.put("kind", "KubeletConfiguration");
