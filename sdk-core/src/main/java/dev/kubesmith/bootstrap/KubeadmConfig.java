@@ -28,6 +28,8 @@ public final class KubeadmConfig {
   public static final String JOIN_TOKEN = "join-token";
   public static final String CA_CERT_HASH = "ca-cert-hash";
   public static final String CERTIFICATE_KEY = "certificate-key";
+  /** The controller-manager flag kubeadm validates the pod subnet against (getClusterNodeMask). */
+  public static final String NODE_MASK_FLAG = "node-cidr-mask-size-ipv4";
 
   private static final YAMLMapper YAML = YAMLMapper.builder()
       .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
@@ -51,7 +53,7 @@ public final class KubeadmConfig {
   public static String init(ClusterSpec spec, Host master) {
     String api = apiVersion(spec.kubernetesVersion());
     Map<String, Object> init = doc(api, "InitConfiguration");
-    init.put("localAPIEndpoint", Map.of("advertiseAddress", master.privateIp(), "bindPort", 6443));
+    init.put("localAPIEndpoint", endpoint(master));
     init.put("nodeRegistration", nodeRegistration(spec, master));
     Map<String, Object> cluster = doc(api, "ClusterConfiguration");
     cluster.put("clusterName", spec.name());
@@ -62,9 +64,11 @@ public final class KubeadmConfig {
     net.put("serviceSubnet", spec.network().serviceCidr());
     net.put("dnsDomain", spec.network().dnsDomain());
     cluster.put("networking", net);
-    cluster.put("apiServer", Map.of("certSANs", certSans(spec)));
-    cluster.put("controllerManager", Map.of("extraArgs",
-        args(api, Map.of("node-cidr-mask-size", String.valueOf(spec.network().nodeCidrMaskSize())))));
+    cluster.put("apiServer", ordered("certSANs", certSans(spec)));
+    // kubeadm (and the dual-stack controller-manager) read node-cidr-mask-size-ipv4; the plain
+    // node-cidr-mask-size is ignored by kubeadm's pod-subnet check, which then assumes /24.
+    cluster.put("controllerManager", ordered("extraArgs",
+        args(api, ordered(NODE_MASK_FLAG, String.valueOf(spec.network().nodeCidrMaskSize())))));
     Map<String, Object> kubelet = new LinkedHashMap<>();
     kubelet.put("apiVersion", "kubelet.config.k8s.io/v1beta1");
     kubelet.put("kind", "KubeletConfiguration");
@@ -80,11 +84,11 @@ public final class KubeadmConfig {
     token.put("apiServerEndpoint", controlPlaneEndpoint(spec));
     token.put("token", Secrets.placeholder(JOIN_TOKEN));
     token.put("caCertHashes", List.of(Secrets.placeholder(CA_CERT_HASH)));
-    join.put("discovery", Map.of("bootstrapToken", token));
+    join.put("discovery", ordered("bootstrapToken", token));
     join.put("nodeRegistration", nodeRegistration(spec, node));
     if (node.has(dev.kubesmith.spec.Role.MASTER)) {
       Map<String, Object> cp = new LinkedHashMap<>();
-      cp.put("localAPIEndpoint", Map.of("advertiseAddress", node.privateIp(), "bindPort", 6443));
+      cp.put("localAPIEndpoint", endpoint(node));
       cp.put("certificateKey", Secrets.placeholder(CERTIFICATE_KEY));
       join.put("controlPlane", cp);
     }
@@ -96,7 +100,7 @@ public final class KubeadmConfig {
     reg.put("name", host.name());
     reg.put("criSocket", "unix:///run/containerd/containerd.sock");
     // The kubelet must use the private interface, as the seed's Calico autodetection does.
-    reg.put("kubeletExtraArgs", args(apiVersion(spec.kubernetesVersion()), Map.of("node-ip", host.privateIp())));
+    reg.put("kubeletExtraArgs", args(apiVersion(spec.kubernetesVersion()), ordered("node-ip", host.privateIp())));
     reg.put("taints", taints(spec, host));
     return reg;
   }
@@ -144,6 +148,21 @@ public final class KubeadmConfig {
     sans.add("127.0.0.1");
     sans.add("localhost");
     return List.copyOf(sans);
+  }
+
+  // Map.of iterates in an order salted per JVM: kubeadm-config.yaml differed between identical runs.
+  // Every map rendered here is insertion-ordered, so the same spec gives the same bytes.
+  private static Map<String, Object> endpoint(Host host) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("advertiseAddress", host.privateIp());
+    m.put("bindPort", 6443);
+    return m;
+  }
+
+  private static <V> Map<String, V> ordered(String key, V value) {
+    Map<String, V> m = new LinkedHashMap<>();
+    m.put(key, value);
+    return m;
   }
 
   private static Map<String, Object> doc(String api, String kind) {

@@ -118,6 +118,19 @@ public final class Plan {
     }
   }
 
+  /**
+   * Checks, without writing, that {@link #render(Path)} may write into dir: it is new, empty, or holds
+   * only a plan kubesmith wrote (every file listed unchanged in kubesmith-plan.sha256). Throws with the
+   * same message render would, naming the first file kubesmith did not write.
+   */
+  public static void requireRenderable(Path dir) {
+    try {
+      PlanRenderer.requireRenderable(dir.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the plan to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** plan.json as text. */
   public String toJson() {
     return PlanRenderer.json(this);

@@ -1,7 +1,9 @@
 package dev.kubesmith.plan;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -12,32 +14,46 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes a plan to disk; the layout is a contract other tools read (see {@link Plan#render(Path)}). */
+/**
+ * Writes a plan to disk; the layout is a contract other tools read (see {@link Plan#render(Path)}).
+ * Every file written is listed with its SHA-256 in {@link PlanMarker#NAME}; only a directory whose
+ * every file is listed there, unchanged, is ever replaced.
+ */
 final class PlanRenderer {
   private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private PlanRenderer() {}
 
-  static Path render(Plan plan, Path dir) throws IOException {
-    Path target = dir.toAbsolutePath().normalize();
-    if (Files.exists(target) && !Files.isDirectory(target)) {
+  /** True when target holds an earlier plan to replace; throws when it may not be written to at all. */
+  static boolean requireRenderable(Path target) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(target + " is a file, not a directory; choose an empty or new directory");
     }
-    if (Files.isDirectory(target) && !isEmpty(target) && !Files.exists(target.resolve("plan.json"))) {
-      throw new IOException(target + " is not empty and holds no earlier plan; choose an empty or new directory");
+    boolean replace = Files.isDirectory(target) && !isEmpty(target);
+    if (replace) {
+      PlanMarker.requireOwned(target); // throws naming the first file kubesmith did not write
     }
+    return replace;
+  }
+
+  static Path render(Plan plan, Path dir) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    boolean replace = requireRenderable(target);
     Path parent = target.getParent();
     Files.createDirectories(parent);
     // Write everything to a sibling first, so a failure never leaves half a plan behind.
     Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
     try {
-      write(plan, staging);
-      if (Files.exists(target)) {
-        deleteTree(target);
+      PlanMarker.write(staging, write(plan, staging));
+      if (replace) {
+        PlanMarker.deleteOwned(target);
+      } else if (Files.exists(target)) {
+        Files.delete(target); // empty
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
@@ -48,27 +64,37 @@ final class PlanRenderer {
     return target;
   }
 
-  private static void write(Plan plan, Path dir) throws IOException {
-    Files.writeString(dir.resolve("plan.json"), json(plan));
-    Files.writeString(dir.resolve("plan.md"), markdown(plan));
+  /** Writes the plan's files and returns them, relative to dir, with their content. */
+  private static Map<String, byte[]> write(Plan plan, Path dir) throws IOException {
+    Map<String, byte[]> written = new TreeMap<>();
+    put(dir, "plan.json", json(plan), written);
+    put(dir, "plan.md", markdown(plan), written);
     Set<String> manifests = new HashSet<>();
     for (Step step : plan.steps()) {
       for (FileArtifact f : step.files()) {
         String host = step.host().orElseThrow(() ->
             new IllegalStateException("cluster step " + step.id() + " cannot write host files"));
-        Path p = dir.resolve("hosts").resolve(host).resolve(f.path().substring(1)).normalize();
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, f.content());
+        put(dir, "hosts/" + host + f.path(), f.content(), written);
       }
       for (Manifest m : step.manifests()) {
         if (!manifests.add(m.name())) {
           throw new IllegalStateException("two manifests are named " + m.name());
         }
-        Path p = dir.resolve("cluster").resolve(m.name() + ".yaml");
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, m.yaml());
+        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written);
       }
     }
+    return written;
+  }
+
+  private static void put(Path dir, String relative, String content, Map<String, byte[]> written) throws IOException {
+    Path p = dir.resolve(relative).normalize();
+    if (!p.startsWith(dir)) {
+      throw new IllegalStateException("plan file " + relative + " is outside the plan directory");
+    }
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    Files.createDirectories(p.getParent());
+    Files.write(p, bytes);
+    written.put(relative, bytes);
   }
 
   static String json(Plan plan) {

@@ -38,6 +38,19 @@ public final class Cidr {
     return c;
   }
 
+  /**
+   * The private ranges a pod or service CIDR may come from: RFC 1918's three, and the shared address
+   * space 100.64.0.0/10 (RFC 6598, carrier-grade NAT), which is not routed on the internet either and
+   * which kubesmith's planner falls back to when the RFC 1918 ranges are taken.
+   */
+  public static final java.util.List<String> PRIVATE_RANGES =
+      java.util.List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10");
+
+  /** True when the whole network lies inside one of {@link #PRIVATE_RANGES}. */
+  public boolean isPrivate() {
+    return PRIVATE_RANGES.stream().map(Cidr::parse).anyMatch(r -> r.prefix <= prefix && r.contains(network));
+  }
+
   /** The network of the given prefix that contains the address, e.g. containing(192.168.4.11, 24) = 192.168.4.0/24. */
   public static Cidr containing(Ipv4 address, int prefix) {
     return new Cidr(Ipv4.ofValue(address.value() & mask(prefix)), prefix);

@@ -50,8 +50,10 @@ final class InventoryFormats {
       }
       hosts.add(b.build());
     }
-    return finish(hosts, problems);
+    return finish(hosts, problems, HOSTS_EXAMPLE);
   }
+
+  private static final String HOSTS_EXAMPLE = "add one line per host, e.g. '192.168.4.31 master1 master'";
 
   private static void option(String field, String word, ImmutableHost.Builder b, List<Problem> problems) {
     int eq = word.indexOf('=');
@@ -68,88 +70,146 @@ final class InventoryFormats {
       }
     } catch (NumberFormatException e) {
       problems.add(new Problem(field, word, "has a malformed number", "write e.g. port=2222 or memory=8G"));
+    } catch (IllegalArgumentException e) {
+      problems.add(new Problem(field, word, e.getMessage(), "write a positive size with its unit, e.g. memory=8G or memory=8192M"));
     }
   }
 
-  /** Parses 8G, 8192M, 8Gi or a plain number of MiB. */
+  /**
+   * Parses 8G, 8192M, 8Gi, 8GiB (binary units: G = 1024 MiB). A unit is required: a bare 8 could mean
+   * bytes, MiB or GiB, so it is refused rather than guessed; so are zero, negative and overflowing sizes.
+   */
   static int memoryMib(String v) {
     String s = v.trim().toUpperCase(Locale.ROOT).replaceFirst("I?B?$", "");
-    if (s.endsWith("G")) {
-      return Integer.parseInt(s.substring(0, s.length() - 1)) * 1024;
+    int factor = s.endsWith("G") ? 1024 : s.endsWith("M") ? 1 : 0;
+    if (factor == 0) {
+      throw new IllegalArgumentException(s.matches("-?\\d+") ? "has no unit" : "is not a memory size");
     }
-    if (s.endsWith("M")) {
-      return Integer.parseInt(s.substring(0, s.length() - 1));
+    String digits = s.substring(0, s.length() - 1);
+    if (!digits.matches("\\d{1,9}")) {
+      throw new IllegalArgumentException(digits.startsWith("-") ? "is negative" : "is not a memory size");
     }
-    return Integer.parseInt(s);
+    long mib = Long.parseLong(digits) * factor;
+    if (mib < 1 || mib > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(mib < 1 ? "is zero" : "is too large");
+    }
+    return (int) mib;
   }
 
   static List<Host> ansibleIni(String text) {
     Map<String, Map<String, String>> vars = new LinkedHashMap<>();
-    Map<String, Set<Role>> roles = new LinkedHashMap<>();
+    Map<String, Map<String, String>> groupVars = new LinkedHashMap<>();
+    Map<String, List<String>> groups = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     String group = "ungrouped";
-    boolean hostSection = true;
+    String section = "hosts";
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].replaceAll("[#;].*", "").strip();
+      String line = iniContent(lines[i], section.equals("hosts"));
       if (line.isEmpty()) {
         continue;
       }
       if (line.startsWith("[") && line.endsWith("]")) {
-        String g = line.substring(1, line.length() - 1).strip();
-        hostSection = !g.contains(":");
-        group = g.toLowerCase(Locale.ROOT);
+        String g = line.substring(1, line.length() - 1).strip().toLowerCase(Locale.ROOT);
+        int colon = g.indexOf(':');
+        section = colon < 0 ? "hosts" : g.substring(colon + 1);
+        group = colon < 0 ? g : g.substring(0, colon);
         continue;
       }
-      if (!hostSection) {
-        continue; // [group:vars] and [group:children] carry no hosts
+      if (section.equals("vars")) {
+        groupVar(line, i, groupVars.computeIfAbsent(group, k -> new LinkedHashMap<>()), problems);
+        continue;
+      }
+      if (!section.equals("hosts")) {
+        continue; // [group:children] carries no hosts
       }
       String[] words = line.split("\\s+");
       String name = words[0];
       Map<String, String> hv = vars.computeIfAbsent(name, k -> new LinkedHashMap<>());
-      roles.computeIfAbsent(name, k -> new LinkedHashSet<>());
+      groups.computeIfAbsent(name, k -> new ArrayList<>()).add(group);
       for (int w = 1; w < words.length; w++) {
         int eq = words[w].indexOf('=');
         if (eq <= 0) {
           problems.add(new Problem("inventory line " + (i + 1), words[w], "is not key=value", "write e.g. ansible_host=10.0.0.5"));
         } else {
-          hv.put(words[w].substring(0, eq), words[w].substring(eq + 1).replaceAll("^[\"']|[\"']$", ""));
+          hv.put(words[w].substring(0, eq), unquote(words[w].substring(eq + 1)));
         }
-      }
-      Role r = ANSIBLE_GROUPS.get(group);
-      if (r != null) {
-        roles.get(name).add(r);
       }
     }
     List<Host> hosts = new ArrayList<>();
     for (var e : vars.entrySet()) {
-      String name = e.getKey();
-      Map<String, String> hv = e.getValue();
-      String addr = hv.getOrDefault("ansible_host", name);
-      String ip = hv.getOrDefault("ip", hv.getOrDefault("access_ip", addr));
-      if (roles.get(name).isEmpty()) {
-        problems.add(new Problem("inventory host " + name, null, "is in no group kubesmith knows",
-            "put it in kube_control_plane, kube_node, bastion, lb or nfs"));
-        continue;
-      }
-      ImmutableHost.Builder b = Host.builder().name(name).privateIp(ip).roles(roles.get(name));
-      if (!addr.equals(ip)) {
-        b.publicIp(addr);
-      }
-      if (hv.containsKey("ansible_port")) {
-        try {
-          b.sshPort(Integer.parseInt(hv.get("ansible_port")));
-        } catch (NumberFormatException ex) {
-          problems.add(new Problem("inventory host " + name + " ansible_port", hv.get("ansible_port"),
-              "is not a number", "write e.g. ansible_port=22"));
-        }
-      }
-      if (hv.containsKey("ansible_user")) {
-        b.sshUser(hv.get("ansible_user"));
-      }
-      hosts.add(b.build());
+      // Ansible's precedence: [all:vars], then the host's groups' vars, then the host line itself.
+      Map<String, String> hv = new LinkedHashMap<>(groupVars.getOrDefault("all", Map.of()));
+      groups.get(e.getKey()).forEach(g -> hv.putAll(groupVars.getOrDefault(g, Map.of())));
+      hv.putAll(e.getValue());
+      iniHost(e.getKey(), hv, groups.get(e.getKey()), problems).ifPresent(hosts::add);
     }
-    return finish(hosts, problems);
+    return finish(hosts, problems, INI_EXAMPLE);
+  }
+
+  private static final String INI_EXAMPLE = "add the host under its group, e.g. '[kube_control_plane]' then "
+      + "'master1 ansible_host=192.168.4.31'";
+
+  /**
+   * A line without its comment, as ansible's INI inventory reads it: ';' and '#' start a comment at the
+   * start of the line or after whitespace; on host lines, which ansible splits like a shell, '#' also
+   * ends a word. Inside quotes neither is a comment.
+   */
+  static String iniContent(String line, boolean hostLine) {
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if ((c == ';' || c == '#') && (i == 0 || Character.isWhitespace(line.charAt(i - 1)) || (c == '#' && hostLine))) {
+        return line.substring(0, i).strip();
+      }
+    }
+    return line.strip();
+  }
+
+  private static String unquote(String v) {
+    return v.replaceAll("^[\"']|[\"']$", "");
+  }
+
+  private static void groupVar(String line, int i, Map<String, String> into, List<Problem> problems) {
+    int eq = line.indexOf('=');
+    if (eq <= 0) {
+      problems.add(new Problem("inventory line " + (i + 1), line, "is not key=value", "write e.g. ansible_user=ops"));
+    } else {
+      into.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
+    }
+  }
+
+  private static java.util.Optional<Host> iniHost(String name, Map<String, String> hv, List<String> groups,
+      List<Problem> problems) {
+    Set<Role> roles = new LinkedHashSet<>();
+    groups.stream().map(ANSIBLE_GROUPS::get).filter(java.util.Objects::nonNull).forEach(roles::add);
+    if (roles.isEmpty()) {
+      problems.add(new Problem("inventory host " + name, null, "is in no group kubesmith knows",
+          "put it in kube_control_plane, kube_node, bastion, lb or nfs"));
+      return java.util.Optional.empty();
+    }
+    String addr = hv.getOrDefault("ansible_host", name);
+    String ip = hv.getOrDefault("ip", hv.getOrDefault("access_ip", addr));
+    ImmutableHost.Builder b = Host.builder().name(name).privateIp(ip).roles(roles);
+    if (!addr.equals(ip)) {
+      b.publicIp(addr);
+    }
+    if (hv.containsKey("ansible_port")) {
+      try {
+        b.sshPort(Integer.parseInt(hv.get("ansible_port")));
+      } catch (NumberFormatException ex) {
+        problems.add(new Problem("inventory host " + name + " ansible_port", hv.get("ansible_port"),
+            "is not a number", "write e.g. ansible_port=22"));
+      }
+    }
+    if (hv.containsKey("ansible_user")) {
+      b.sshUser(hv.get("ansible_user"));
+    }
+    return java.util.Optional.of(b.build());
   }
 
   static List<Host> terraformJson(String text) {
@@ -204,7 +264,7 @@ final class InventoryFormats {
       }
       hosts.add(b.build());
     }
-    return finish(hosts, problems);
+    return finish(hosts, problems, "output objects like {\"name\":\"master1\",\"private_ip\":\"10.0.1.11\",\"roles\":[\"master\"]}");
   }
 
   /** A Terraform output named hosts ({value: ...} or plain), or the only output, or a bare list. */
@@ -234,13 +294,12 @@ final class InventoryFormats {
     return null;
   }
 
-  private static List<Host> finish(List<Host> hosts, List<Problem> problems) {
+  private static List<Host> finish(List<Host> hosts, List<Problem> problems, String example) {
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
     if (hosts.isEmpty()) {
-      throw new InvalidSpecException(List.of(new Problem("inventory", null, "lists no hosts",
-          "add one line per host, e.g. '192.168.4.31 master1 master'")));
+      throw new InvalidSpecException(List.of(new Problem("inventory", null, "lists no hosts", example)));
     }
     return hosts;
   }

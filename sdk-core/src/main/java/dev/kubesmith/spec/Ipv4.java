@@ -45,6 +45,34 @@ public final class Ipv4 implements Comparable<Ipv4> {
     return new Ipv4(value & 0xFFFFFFFFL);
   }
 
+  /**
+   * Why no host may have this address, or empty when it may: 0.0.0.0/8 ("this network"), loopback
+   * 127.0.0.0/8, link-local 169.254.0.0/16, multicast 224.0.0.0/4 and the reserved 240.0.0.0/4 with the
+   * broadcast address 255.255.255.255 (RFC 6890).
+   */
+  public Optional<String> specialUse() {
+    long a = value >> 24;
+    if (value == 0xFFFFFFFFL) {
+      return Optional.of("is the limited broadcast address");
+    }
+    if (a == 0) {
+      return Optional.of("is in 0.0.0.0/8 (\"this network\"), which no host can have");
+    }
+    if (a == 127) {
+      return Optional.of("is a loopback address (127.0.0.0/8)");
+    }
+    if ((value >> 16) == 0xA9FE) {
+      return Optional.of("is a link-local address (169.254.0.0/16)");
+    }
+    if (a >= 224 && a <= 239) {
+      return Optional.of("is a multicast address (224.0.0.0/4)");
+    }
+    if (a >= 240) {
+      return Optional.of("is in the reserved range 240.0.0.0/4");
+    }
+    return Optional.empty();
+  }
+
   /** The address as an unsigned value. */
   public long value() {
     return value;

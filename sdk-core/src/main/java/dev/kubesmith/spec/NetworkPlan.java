@@ -22,7 +22,7 @@ public interface NetworkPlan {
   /** The private networks the hosts are on (given, or each private IP's /24). */
   List<String> hostNetworks();
 
-  /** Size of each node's slice of the pod CIDR (kube-controller-manager's node-cidr-mask-size). */
+  /** Size of each node's slice of the pod CIDR (kube-controller-manager's node-cidr-mask-size-ipv4, which kubeadm checks). */
   @Value.Default
   default int nodeCidrMaskSize() {
     return 24;

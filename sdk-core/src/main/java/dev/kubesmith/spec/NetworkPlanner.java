@@ -26,6 +26,8 @@ public final class NetworkPlanner {
       Optional<String> serviceCidr, int nodeMask) {
     List<String> nets = hostNetworks.isEmpty() ? derivedHostNetworks(hosts) : hostNetworks;
     List<Cidr> taken = new ArrayList<>(parseAll(nets));
+    // A default range must not swallow a public IP either: pod and service ranges are admitted by the firewall.
+    hosts.forEach(h -> h.publicIp().flatMap(Ipv4::tryParse).ifPresent(ip -> taken.add(Cidr.containing(ip, 32))));
     List<String> notes = new ArrayList<>();
     long nodes = Math.max(1, hosts.stream().filter(h -> h.has(Role.MASTER) || h.has(Role.WORKER)).count());
 

@@ -26,6 +26,18 @@ public final class SpecValidator {
   public static final int SMALLEST_SERVICE_PREFIX = 24;
   /** The API server refuses service CIDRs larger than /12. */
   public static final int LARGEST_SERVICE_PREFIX = 12;
+  /**
+   * The most masters accepted: every master runs an etcd member, and etcd recommends at most 7 members
+   * (each write waits for a majority; more members make writes slower and elections likelier).
+   */
+  public static final int MAX_MASTERS = 7;
+  /** A DNS label's and so a hostname's longest length (RFC 1123). */
+  public static final int MAX_NAME_LENGTH = 63;
+  /**
+   * A POSIX portable user name (letters, digits, '.', '_', '-', not starting with '-'; here also not
+   * with a digit or '.'), at most 32 characters as useradd allows: nothing a shell would interpret.
+   */
+  private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]{0,31}");
 
   private SpecValidator() {}
 
@@ -38,14 +50,12 @@ public final class SpecValidator {
 
   public static List<Problem> problems(ClusterSpec spec) {
     List<Problem> p = new ArrayList<>();
-    if (!DNS_LABEL.matcher(spec.name()).matches()) {
-      p.add(new Problem("name", spec.name(), "is not a DNS label", "use lower-case letters, digits and '-', e.g. clustera"));
-    }
+    label("name", spec.name(), "is not a DNS label", "clustera", p);
     version(spec.kubernetesVersion(), p);
     hosts(spec, p);
     topology(spec, p);
     vips(spec, p);
-    network(spec, p);
+    NetworkRules.check(spec, p);
     ssh(spec, p);
     return p;
   }
@@ -74,26 +84,69 @@ public final class SpecValidator {
     Map<String, String> ips = new HashMap<>();
     for (Host h : spec.hosts()) {
       String f = "hosts[" + h.name() + "]";
-      if (!DNS_LABEL.matcher(h.name()).matches()) {
-        p.add(new Problem(f + ".name", h.name(), "is not a valid hostname", "use lower-case letters, digits and '-', e.g. master1"));
-      }
+      label(f + ".name", h.name(), "is not a valid hostname", "master1", p);
       if (names.put(h.name(), h.name()) != null) {
         p.add(new Problem(f + ".name", h.name(), "is used by two hosts", "give every host its own name"));
       }
       if (Ipv4.tryParse(h.privateIp()).isEmpty()) {
         p.add(new Problem(f + ".privateIp", h.privateIp(), "is not an IPv4 address", "write e.g. 192.168.4.31"));
-      } else {
+      } else if (special(f + ".privateIp", h.privateIp(), p)) {
         String other = ips.put(h.privateIp(), h.name());
         if (other != null) {
           p.add(new Problem(f + ".privateIp", h.privateIp(), "is also the private IP of " + other,
               "give every host its own private IP"));
         }
       }
-      h.publicIp().filter(ip -> Ipv4.tryParse(ip).isEmpty()).ifPresent(ip ->
-          p.add(new Problem(f + ".publicIp", ip, "is not an IPv4 address", "write e.g. public=203.0.113.31")));
+      h.publicIp().ifPresent(ip -> {
+        if (Ipv4.tryParse(ip).isEmpty()) {
+          p.add(new Problem(f + ".publicIp", ip, "is not an IPv4 address", "write e.g. public=203.0.113.31"));
+        } else {
+          special(f + ".publicIp", ip, p);
+        }
+      });
+      h.sshUser().ifPresent(u -> user(f + ".sshUser", u, "user=ops", p));
+      h.memoryMib().stream().filter(m -> m < 1).forEach(m -> p.add(new Problem(f + ".memoryMib", String.valueOf(m),
+          "must be positive", "give the host's memory in MiB, e.g. 8192")));
       h.sshPort().stream().filter(port -> port < 1 || port > 65535).forEach(port ->
           p.add(new Problem(f + ".sshPort", String.valueOf(port), "is not a TCP port", "use 1-65535")));
       roles(f, h, p);
+    }
+    bastions(spec, p);
+  }
+
+  /** A DNS label check that says "too long (64 > 63)" rather than only "not a label". */
+  private static void label(String field, String value, String reason, String example, List<Problem> p) {
+    if (value.length() > MAX_NAME_LENGTH) {
+      p.add(new Problem(field, value, "is too long (" + value.length() + " > " + MAX_NAME_LENGTH + " characters)",
+          "use a name of at most " + MAX_NAME_LENGTH + " characters, e.g. " + example));
+    } else if (!DNS_LABEL.matcher(value).matches()) {
+      p.add(new Problem(field, value, reason, "use lower-case letters, digits and '-', e.g. " + example));
+    }
+  }
+
+  /** False (with the problem added) when no host may have the address. */
+  private static boolean special(String field, String ip, List<Problem> p) {
+    Optional<String> why = Ipv4.parse(ip).specialUse();
+    why.ifPresent(w -> p.add(new Problem(field, ip, w + ", which no host can have", "give the host's real address")));
+    return why.isEmpty();
+  }
+
+  private static void user(String field, String user, String example, List<Problem> p) {
+    if (user.isEmpty()) {
+      p.add(new Problem(field, user, "is empty", "set a user name, e.g. " + example));
+    } else if (!USER.matcher(user).matches()) {
+      p.add(new Problem(field, user, "is not a POSIX user name (letters, digits, '.', '_', '-', at most 32, not starting"
+          + " with '-', '.' or a digit); it would reach a shell", "use the plain login name, e.g. " + example));
+    }
+  }
+
+  private static void bastions(ClusterSpec spec, List<Problem> p) {
+    List<Host> bastions = spec.withRole(Role.BASTION);
+    if (bastions.size() > 1) {
+      // With two, none is chosen: the firewall would admit SSH from anywhere.
+      p.add(new Problem("hosts.bastion", String.join(", ", bastions.stream().map(Host::name).toList()),
+          "more than one host has role bastion; SSH is admitted from one bastion only",
+          "keep the role bastion on one host, e.g. " + bastions.get(0).name() + ", and remove it from the others"));
     }
   }
 
@@ -126,6 +179,10 @@ public final class SpecValidator {
       if (masters < 3 || masters % 2 == 0) {
         p.add(new Problem("masters", String.valueOf(masters), "an HA control plane needs an odd number of masters, at least 3 (etcd quorum)",
             "use masters(3) or masters(5), or Cluster.singleMaster()"));
+      } else if (masters > MAX_MASTERS) {
+        p.add(new Problem("masters", String.valueOf(masters), "is more than " + MAX_MASTERS + ": every master runs an etcd "
+            + "member and etcd recommends at most " + MAX_MASTERS + " (each write waits for a majority)",
+            "use masters(3), masters(5) or masters(7), and make the other hosts workers"));
       }
       if (lbs < 2) {
         p.add(new Problem("loadBalancers", String.valueOf(lbs), "HA needs a pair of load balancers for the floating IPs",
@@ -153,7 +210,10 @@ public final class SpecValidator {
   private static void vips(ClusterSpec spec, List<Problem> p) {
     List<Cidr> nets = parsed(spec.network().hostNetworks());
     spec.privateVip().ifPresent(vip -> Ipv4.tryParse(vip).ifPresentOrElse(ip -> {
-      if (nets.stream().noneMatch(n -> n.contains(ip))) {
+      ip.specialUse().ifPresent(w -> p.add(new Problem("privateVip", vip, w, "choose a free address in the host network")));
+      NetworkRules.edgeOfNetwork(ip, nets).ifPresent(w -> p.add(new Problem("privateVip", vip, w
+          + ", which no host can use", "choose a free address inside it, e.g. " + suggestVip(spec, nets))));
+      if (ip.specialUse().isEmpty() && nets.stream().noneMatch(n -> n.contains(ip))) {
         p.add(new Problem("privateVip", vip, "is outside the host network " + spec.network().hostNetworks(),
             "choose a free address inside it, e.g. " + suggestVip(spec, nets)));
       }
@@ -163,6 +223,9 @@ public final class SpecValidator {
     spec.publicVip().ifPresent(vip -> {
       if (Ipv4.tryParse(vip).isEmpty()) {
         p.add(new Problem("publicVip", vip, "is not an IPv4 address", "write e.g. 203.0.113.130"));
+      } else {
+        Ipv4.parse(vip).specialUse().ifPresent(w -> p.add(new Problem("publicVip", vip, w,
+            "choose a free public address routed to both load balancers")));
       }
       usedBy(spec, vip).ifPresent(h -> p.add(new Problem("publicVip", vip, "is the IP of host " + h,
           "choose a free public address routed to both load balancers")));
@@ -191,89 +254,13 @@ public final class SpecValidator {
     return "a free address in " + n;
   }
 
-  private static void network(ClusterSpec spec, List<Problem> p) {
-    NetworkPlan n = spec.network();
-    Cidr pod = cidr("network.podCidr", n.podCidr(), "podCidr(\"10.0.0.0/16\")", p);
-    Cidr svc = cidr("network.serviceCidr", n.serviceCidr(), "serviceCidr(\"10.96.0.0/12\")", p);
-    List<Cidr> hostNets = new ArrayList<>();
-    for (int i = 0; i < n.hostNetworks().size(); i++) {
-      Cidr c = cidr("network.hostNetworks[" + i + "]", n.hostNetworks().get(i), "hostNetwork(\"192.168.4.0/24\")", p);
-      if (c != null) {
-        hostNets.add(c);
-      }
-    }
-    for (Host h : spec.hosts()) {
-      Ipv4.tryParse(h.privateIp()).filter(ip -> hostNets.stream().noneMatch(c -> c.contains(ip)))
-          .ifPresent(ip -> p.add(new Problem("hosts[" + h.name() + "].privateIp", h.privateIp(),
-              "is in none of the host networks " + n.hostNetworks(), "add its network with hostNetwork(...)")));
-    }
-    for (Cidr h : hostNets) {
-      if (pod != null && pod.overlaps(h)) {
-        p.add(new Problem("network.podCidr", n.podCidr(), "overlaps the host network " + h,
-            "choose e.g. " + free(hostNets, svc, "10.0.0.0/16", "10.244.0.0/16", "172.16.0.0/16") + " with podCidr(...)"));
-      }
-      if (svc != null && svc.overlaps(h)) {
-        p.add(new Problem("network.serviceCidr", n.serviceCidr(), "overlaps the host network " + h,
-            "choose e.g. " + free(hostNets, pod, "10.96.0.0/12", "10.112.0.0/12", "172.16.0.0/12") + " with serviceCidr(...)"));
-      }
-    }
-    if (pod != null && svc != null && pod.overlaps(svc)) {
-      p.add(new Problem("network.podCidr", n.podCidr(), "overlaps the service CIDR " + svc,
-          "make the pod and service ranges disjoint, e.g. podCidr(\"10.0.0.0/16\") and serviceCidr(\"10.96.0.0/12\")"));
-    }
-    int mask = n.nodeCidrMaskSize();
-    if (pod != null) {
-      long nodes = spec.nodes().size();
-      if (mask < pod.prefix() || mask > 28) {
-        p.add(new Problem("network.nodeCidrMaskSize", String.valueOf(mask), "must lie between the pod CIDR's prefix /"
-            + pod.prefix() + " and /28", "use 24 (256 pod addresses per node)"));
-      } else if ((1L << (mask - pod.prefix())) < nodes) {
-        p.add(new Problem("network.podCidr", n.podCidr(), "holds " + (1L << (mask - pod.prefix())) + " node ranges of /" + mask
-            + " but the cluster has " + nodes + " nodes", "use a larger pod CIDR, e.g. a /" + Math.max(8, mask - bitsFor(nodes))));
-      }
-    }
-    if (svc != null && svc.prefix() > SMALLEST_SERVICE_PREFIX) {
-      p.add(new Problem("network.serviceCidr", n.serviceCidr(), "is too small: /" + svc.prefix() + " has " + (svc.size() - 2)
-          + " addresses", "use at least a /" + SMALLEST_SERVICE_PREFIX + ", e.g. 10.96.0.0/12"));
-    }
-    if (svc != null && svc.prefix() < LARGEST_SERVICE_PREFIX) {
-      p.add(new Problem("network.serviceCidr", n.serviceCidr(), "is larger than the API server accepts (/12)",
-          "use a /12 or smaller, e.g. 10.96.0.0/12"));
-    }
-  }
-
-  private static int bitsFor(long n) {
-    return 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
-  }
-
-  private static String free(List<Cidr> hostNets, Cidr other, String... candidates) {
-    for (String c : candidates) {
-      Cidr x = Cidr.parse(c);
-      if (hostNets.stream().noneMatch(x::overlaps) && (other == null || !other.overlaps(x))) {
-        return c;
-      }
-    }
-    return candidates[candidates.length - 1];
-  }
-
-  private static Cidr cidr(String field, String value, String example, List<Problem> p) {
-    try {
-      return Cidr.parse(value);
-    } catch (IllegalArgumentException e) {
-      p.add(new Problem(field, value, e.getMessage().replaceFirst("^'[^']*' ", ""), "write it like " + example));
-      return null;
-    }
-  }
-
   private static List<Cidr> parsed(List<String> cidrs) {
     return cidrs.stream().map(NetworkPlanner::tryParse).flatMap(Optional::stream).toList();
   }
 
   private static void ssh(ClusterSpec spec, List<Problem> p) {
     SshSettings s = spec.ssh();
-    if (s.user().isBlank()) {
-      p.add(new Problem("ssh.user", s.user(), "is empty", "set Ssh.user(\"ops\")"));
-    }
+    user("ssh.user", s.user(), "Ssh.user(\"ops\")", p);
     if (s.port() < 1 || s.port() > 65535) {
       p.add(new Problem("ssh.port", String.valueOf(s.port()), "is not a TCP port", "use 1-65535, usually 22"));
     }

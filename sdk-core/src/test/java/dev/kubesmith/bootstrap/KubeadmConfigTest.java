@@ -87,7 +87,7 @@ class KubeadmConfigTest {
     assertThat((Object) at(docs.get("InitConfiguration"), "nodeRegistration", "kubeletExtraArgs"))
         .isEqualTo(List.of(Map.of("name", "node-ip", "value", "192.168.4.31")));
     assertThat((Object) at(docs.get("ClusterConfiguration"), "controllerManager", "extraArgs"))
-        .isEqualTo(List.of(Map.of("name", "node-cidr-mask-size", "value", "24")));
+        .isEqualTo(List.of(Map.of("name", "node-cidr-mask-size-ipv4", "value", "24")));
   }
 
   @Test
@@ -101,7 +101,36 @@ class KubeadmConfigTest {
     assertThat((Object) at(docs.get("InitConfiguration"), "nodeRegistration", "kubeletExtraArgs"))
         .isEqualTo(Map.of("node-ip", "192.168.4.31"));
     assertThat((Object) at(docs.get("ClusterConfiguration"), "controllerManager", "extraArgs"))
-        .isEqualTo(Map.of("node-cidr-mask-size", "24"));
+        .isEqualTo(Map.of("node-cidr-mask-size-ipv4", "24"));
+  }
+
+  /**
+   * kubeadm's ValidatePodSubnetNodeMask with getClusterNodeMask (cmd/kubeadm/app/apis/kubeadm/validation):
+   * the mask is node-cidr-mask-size-ipv4 from the controller-manager's extra args, else 24; the pod
+   * subnet's prefix must not be longer than it, nor more than 16 bits shorter. Returns kubeadm's error or null.
+   */
+  private static String kubeadmPodSubnetError(Map<String, Object> clusterConfiguration) {
+    List<Map<String, String>> args = at(clusterConfiguration, "controllerManager", "extraArgs");
+    int nodeMask = args.stream().filter(a -> a.get("name").equals("node-cidr-mask-size-ipv4"))
+        .map(a -> Integer.parseInt(a.get("value"))).findFirst().orElse(24);
+    String podSubnet = at(clusterConfiguration, "networking", "podSubnet");
+    int maskSize = Integer.parseInt(podSubnet.substring(podSubnet.indexOf('/') + 1));
+    if (maskSize > nodeMask) {
+      return "the size of pod subnet with mask " + maskSize + " is smaller than the size of node subnet with mask " + nodeMask;
+    }
+    return nodeMask - maskSize > 16 ? "pod subnet mask (" + maskSize + ") and node-mask (" + nodeMask + ") difference is greater than 16" : null;
+  }
+
+  @Test
+  void rendersAPodSubnetNarrowerThanSlash24ThatKubeadmAccepts() {
+    // A /25 pod CIDR with /28 per node: 8 node ranges for the seed's 5 nodes; valid for the validator.
+    ClusterSpec spec = SeedCluster.haBuilder().network(NetworkPlan.builder().from(SeedCluster.network())
+        .podCidr("10.0.0.0/25").nodeCidrMaskSize(28).build()).build();
+    assertThat(dev.kubesmith.spec.SpecValidator.problems(spec)).isEmpty();
+
+    Map<String, Map<String, Object>> docs = documents(KubeadmConfig.init(spec, host(spec, "master1")));
+
+    assertThat(kubeadmPodSubnetError(docs.get("ClusterConfiguration"))).isNull();
   }
 
   @Test

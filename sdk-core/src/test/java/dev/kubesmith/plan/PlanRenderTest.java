@@ -137,11 +137,95 @@ class PlanRenderTest {
 
     assertThatThrownBy(() -> cluster(3).plan().render(out))
         .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("is not empty and holds no earlier plan");
+        .hasMessageContaining("is not empty and holds no plan kubesmith wrote");
 
     assertThat(files(out)).containsExactly(out.resolve("notes.txt"));
     assertThat(out.resolve("notes.txt")).hasContent("mine");
     assertThat(names(tmp)).containsExactly("home");
+  }
+
+  @Test
+  void refusesATerraformDirectoryHoldingAPlanJsonAndKeepsEveryFile() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("infra"));
+    Files.writeString(out.resolve("plan.json"), "{\"format_version\":\"1.2\"}");
+    Files.writeString(out.resolve("main.tf"), "resource \"null_resource\" \"x\" {}");
+    Files.writeString(out.resolve("terraform.tfstate"), "{\"version\":4}");
+
+    assertThatThrownBy(() -> cluster(3).plan().render(out))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(PlanMarker.NAME + " is missing")
+        .hasMessageContaining("its plan.json is not one kubesmith wrote");
+
+    assertThat(names(out)).containsExactly("main.tf", "plan.json", "terraform.tfstate");
+    assertThat(out.resolve("terraform.tfstate")).hasContent("{\"version\":4}");
+  }
+
+  @Test
+  void refusesToReplaceAPlanHoldingAUserFileAndNamesIt() throws Exception {
+    Path out = tmp.resolve("out");
+    cluster(3).plan().render(out);
+    Path mine = out.resolve("hosts/master1/notes.txt");
+    Files.writeString(mine, "my notes");
+    List<Path> before = files(out);
+
+    assertThatThrownBy(() -> cluster(1).plan().render(out))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(mine + " was not written by kubesmith")
+        .hasMessageContaining("move hosts/master1/notes.txt out of " + out);
+
+    assertThat(mine).hasContent("my notes");
+    assertThat(files(out)).isEqualTo(before);
+    assertThat(names(tmp)).as("no staging left behind").containsExactly("out");
+  }
+
+  @Test
+  void checksARenderTargetWithoutWriting() throws Exception {
+    Path out = tmp.resolve("out");
+    cluster(3).plan().render(out);
+    Plan.requireRenderable(out);
+    Files.writeString(out.resolve("main.tf"), "x");
+
+    assertThatThrownBy(() -> Plan.requireRenderable(out)).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining(out.resolve("main.tf") + " was not written by kubesmith");
+  }
+
+  @Test
+  void refusesToReplaceAPlanWhoseFileWasEdited() throws Exception {
+    Path out = tmp.resolve("out");
+    cluster(3).plan().render(out);
+    Files.writeString(out.resolve("plan.md"), "edited by hand");
+
+    assertThatThrownBy(() -> cluster(3).plan().render(out))
+        .hasMessageContaining(out.resolve("plan.md") + " changed since kubesmith wrote it");
+
+    assertThat(out.resolve("plan.md")).hasContent("edited by hand");
+  }
+
+  @Test
+  void refusesToReplaceAPlanHoldingAnEmptyDirectoryOfTheUser() throws Exception {
+    Path out = tmp.resolve("out");
+    cluster(3).plan().render(out);
+    Files.createDirectories(out.resolve("backups"));
+
+    assertThatThrownBy(() -> cluster(3).plan().render(out))
+        .hasMessageContaining(out.resolve("backups") + " is a directory kubesmith did not create");
+
+    assertThat(out.resolve("backups")).isDirectory();
+  }
+
+  @Test
+  void listsEveryWrittenFileWithItsHashInTheMarker() throws Exception {
+    Path out = cluster(3).plan().render(tmp.resolve("out"));
+
+    List<String> lines = Files.readAllLines(out.resolve(PlanMarker.NAME));
+
+    List<String> expected = new java.util.ArrayList<>();
+    for (Path f : files(out)) {
+      if (!f.getFileName().toString().equals(PlanMarker.NAME)) {
+        expected.add(PlanMarker.sha256(Files.readAllBytes(f)) + "  " + out.relativize(f).toString().replace('\\', '/'));
+      }
+    }
+    assertThat(lines).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test

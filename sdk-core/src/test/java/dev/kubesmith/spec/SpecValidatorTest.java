@@ -357,7 +357,7 @@ class SpecValidatorTest {
 
     assertThat(p.field()).isEqualTo("network.podCidr");
     assertThat(p.reason()).isEqualTo("holds 2 node ranges of /24 but the cluster has 3 nodes");
-    assertThat(p.fix()).isEqualTo("use a larger pod CIDR, e.g. a /22");
+    assertThat(p.fix()).isEqualTo("use a larger pod CIDR, e.g. a /22, or a longer nodeCidrMaskSize");
   }
 
   @Test
