@@ -108,7 +108,6 @@ is_done() {
   [ "$(sysctl -n net.ipv4.ip_forward)" = "1" ] || return 1
   command -v kubeadm >/dev/null 2>&1 || return 1
   [ "$(kubeadm version -o short)" = "v$K8S_VERSION" ] || return 1
-  command -v containerd >/dev/null 2>&1 || return 1
   containerd_supported "$(containerd_version)" || return 1
   cmp -s "$(containerd_config)" /etc/containerd/config.toml || return 1
   systemctl is-active --quiet containerd || return 1
@@ -128,8 +127,9 @@ else
   exit 2
 fi
 # A containerd that is already there is checked before anything on the host changes.
-if [ "$MODE" = "node" ] && command -v containerd >/dev/null 2>&1; then
-  containerd_supported "$(containerd_version)" || refuse_containerd "$(containerd_version)"
+CONTAINERD_FOUND="$(containerd_version)"
+if [ "$MODE" = "node" ] && [ -n "$CONTAINERD_FOUND" ]; then
+  containerd_supported "$CONTAINERD_FOUND" || refuse_containerd "$CONTAINERD_FOUND"
 fi
 
 if has_cloud_init; then
@@ -161,7 +161,7 @@ if [ "$PKG" = apt ]; then
   if apt-cache policy containerd.io 2>/dev/null | grep 'Candidate: [0-9]' >/dev/null; then
     CONTAINERD_PKG=containerd.io
   fi
-  command -v containerd >/dev/null 2>&1 || apt_get install "$CONTAINERD_PKG"
+  [ -n "$CONTAINERD_FOUND" ] || apt_get install "$CONTAINERD_PKG"
   apt_get install apt-transport-https ca-certificates curl gpg
   install_keyring "https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/Release.key" "$KEYRING"
   echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/ /" \
@@ -187,7 +187,7 @@ exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 REPO
   chmod 0644 /etc/yum.repos.d/kubernetes.repo
   # RHEL 9 has no containerd of its own: Docker's repository brings containerd.io.
-  if ! command -v containerd >/dev/null 2>&1; then
+  if [ -z "$CONTAINERD_FOUND" ]; then
     dnf -y -q install containerd.io </dev/null || dnf -y -q install containerd </dev/null || {
       echo "kubesmith: no containerd package on $HOST_NAME; add Docker's repository (containerd.io):" \
         "dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo, then run again" >&2
