@@ -103,11 +103,14 @@ public final class Bootstrap {
 
   private static Step prepare(ClusterSpec spec, Host h) {
     List<FileArtifact> files = new ArrayList<>();
-    files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec)));
+    files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec, h)));
     if ("node".equals(HostPreparation.mode(h))) {
       // Load balancer sysctls (ip_nonlocal_bind) belong to the load balancer component.
       files.add(FileArtifact.of(HostPreparation.SYSCTL, HostPreparation.sysctl(h)));
       files.add(FileArtifact.of(HostPreparation.MODULES, HostPreparation.modules()));
+      // both: the script installs the one for the containerd major it finds (1.7: v2, 2.x: v3)
+      files.add(FileArtifact.of(ContainerdConfig.VERSION2_FILE, ContainerdConfig.version2(spec)));
+      files.add(FileArtifact.of(ContainerdConfig.VERSION3_FILE, ContainerdConfig.version3(spec)));
     }
     files.add(FileArtifact.of(HostPreparation.SCRIPT, HostPreparation.script(spec, h), 0755));
     return Step.builder().id(prepareId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())

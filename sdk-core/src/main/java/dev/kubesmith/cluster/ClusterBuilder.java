@@ -228,6 +228,7 @@ public final class ClusterBuilder {
   private static Cluster finish(ClusterSpec spec, List<Component> components, List<Problem> problems,
       UpstreamMirror mirror, Ssh ssh) {
     problems.addAll(SpecValidator.problems(spec));
+    problems.addAll(dev.kubesmith.bootstrap.HostPreparation.problems(spec)); // e.g. a Kubernetes newer than kubesmith knows
     if (problems.isEmpty()) {
       // Components read masters, VIPs and networks; they only see a structurally valid spec.
       Set<String> names = new java.util.HashSet<>();

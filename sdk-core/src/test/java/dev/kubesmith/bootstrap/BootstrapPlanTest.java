@@ -156,7 +156,8 @@ class BootstrapPlanTest {
     Plan plan = haPlan();
 
     assertThat(plan.requireStep("prepare@worker1").files()).extracting(FileArtifact::path).containsExactly(
-        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.MODULES, HostPreparation.SCRIPT);
+        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.MODULES, ContainerdConfig.VERSION2_FILE,
+        ContainerdConfig.VERSION3_FILE, HostPreparation.SCRIPT);
     assertThat(plan.requireStep("prepare@lb1").files()).extracting(FileArtifact::path).containsExactly(
         HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT); // LB sysctls come with the load balancer component
     assertThat(plan.requireStep("prepare@bastion").files()).extracting(FileArtifact::path).containsExactly(

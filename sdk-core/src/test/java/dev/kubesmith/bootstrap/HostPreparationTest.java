@@ -77,12 +77,36 @@ class HostPreparationTest {
   }
 
   @Test
-  void listsEveryClusterHostInTheHostsBlock() {
-    String block = HostPreparation.hostsBlock(SPEC);
+  void listsItselfAndTheInfrastructureHostsButNoOtherWorkerInTheHostsBlock() {
+    String block = HostPreparation.hostsBlock(SPEC, SPEC.requireHost("worker1"));
 
     assertThat(block.lines().toList()).containsExactly("192.168.4.10 bastion", "192.168.4.21 lb1", "192.168.4.22 lb2",
         "192.168.4.31 master1", "192.168.4.32 master2", "192.168.4.33 master3", "192.168.4.41 worker1",
-        "192.168.4.42 worker2", "192.168.4.50 nfs1");
+        "192.168.4.50 nfs1");
+    assertThat(HostPreparation.hostsBlock(SPEC, SPEC.requireHost("master1")).lines()).doesNotContain(
+        "192.168.4.41 worker1", "192.168.4.42 worker2").contains("192.168.4.31 master1");
+  }
+
+  @Test
+  void keepsTheHostsBlockTheSameSizeWhateverTheWorkerCount() {
+    ClusterSpec small = SeedCluster.haBuilder().hosts(workers(10)).build();
+    ClusterSpec large = SeedCluster.haBuilder().hosts(workers(1000)).build();
+
+    String inSmall = HostPreparation.hostsBlock(small, small.requireHost("worker7"));
+    String inLarge = HostPreparation.hostsBlock(large, large.requireHost("worker7"));
+
+    assertThat(inLarge).isEqualTo(inSmall);
+    assertThat(inLarge.lines()).hasSize(8);
+  }
+
+  private static List<dev.kubesmith.spec.Host> workers(int n) {
+    List<dev.kubesmith.spec.Host> hosts = new ArrayList<>(SeedCluster.haHosts().stream()
+        .filter(h -> !h.has(dev.kubesmith.spec.Role.WORKER)).toList());
+    for (int i = 1; i <= n; i++) {
+      hosts.add(dev.kubesmith.spec.Host.of("worker" + i, "192.168." + (5 + i / 250) + "." + (1 + i % 250),
+          dev.kubesmith.spec.Role.WORKER));
+    }
+    return hosts;
   }
 
   @Test

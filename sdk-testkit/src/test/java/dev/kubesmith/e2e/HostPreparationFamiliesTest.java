@@ -50,7 +50,7 @@ class HostPreparationFamiliesTest {
       for (SandboxHost h : sandbox.hosts()) {
         if (h.name().startsWith("worker")) {
           assertThat(h.exec(HostPreparation.SCRIPT, "--check").exitCode()).as(h.name() + " --check").isZero();
-          assertThat(h.readFile("/etc/hosts")).contains("198.18.4.42 worker2", "# BEGIN kubesmith");
+          assertThat(h.readFile("/etc/hosts")).contains(h.privateIp() + " " + h.name(), "198.18.4.31 master1", "# BEGIN kubesmith");
           assertThat(h.readFile("/etc/containerd/config.toml")).contains("SystemdCgroup = true");
         }
       }

@@ -2,6 +2,7 @@ package dev.kubesmith.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubesmith.bootstrap.ContainerdConfig;
 import dev.kubesmith.bootstrap.HostPreparation;
 import dev.kubesmith.spec.ClusterSpec;
 import dev.kubesmith.spec.Host;
@@ -56,7 +57,9 @@ class StubsTest {
   void hostPreparationCheckPassesOnceTheScriptRanOverSsh() {
     SandboxHost master = SANDBOX.host("master1");
     master.writeFile(HostPreparation.SCRIPT, HostPreparation.script(spec(), spec().requireHost("master1")));
-    master.writeFile(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec()));
+    master.writeFile(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec(), spec().requireHost("master1")));
+    master.writeFile(ContainerdConfig.VERSION2_FILE, ContainerdConfig.version2(spec()));
+    master.writeFile(ContainerdConfig.VERSION3_FILE, ContainerdConfig.version3(spec()));
     master.writeFile(HostPreparation.SYSCTL, HostPreparation.sysctl(spec().requireHost("master1")));
     master.writeFile(HostPreparation.MODULES, HostPreparation.modules());
 

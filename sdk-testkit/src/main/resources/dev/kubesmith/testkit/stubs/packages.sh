@@ -3,6 +3,16 @@
 # '=' or the name's last '-<digits...>', up to the first '-': kubeadm=1.34.2-* gives 1.34.2);
 # apt-mark holds are $KS_DB/holds/<name>. Nothing is downloaded.
 
+# The version a package gets when none is asked for. containerd stands in for Docker's containerd.io
+# 1.7.28, which the preparation script accepts; write $KS_DB/packages/containerd first to simulate
+# another (e.g. Debian 12's 1.6.20, which it refuses).
+ks_default_version() {
+  case $1 in
+    containerd | containerd.io) KS_DEFAULT=1.7.28 ;;
+    *) KS_DEFAULT=sandbox ;;
+  esac
+}
+
 ks_pkg_put() {
   mkdir -p "$KS_DB/packages"
   printf '%s\n' "$2" > "$KS_DB/packages/$1"
@@ -43,7 +53,8 @@ stub_apt_get() {
       done
       for a in "${pkgs[@]}"; do
         name=${a%%=*}
-        ver=sandbox
+        ks_default_version "$name"
+        ver=$KS_DEFAULT
         [ "$name" != "$a" ] && ver=${a#*=} && ver=${ver%%-*}
         ks_pkg_put "$name" "$ver"
         echo "Setting up $name ($ver) ..."
@@ -108,7 +119,8 @@ stub_dnf() {
         if [[ $a =~ ^(.+)-([0-9][^-]*)$ ]]; then
           ks_pkg_put "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
         else
-          ks_pkg_put "$a" sandbox
+          ks_default_version "$a"
+          ks_pkg_put "$a" "$KS_DEFAULT"
         fi
       done
       echo "Complete!"
