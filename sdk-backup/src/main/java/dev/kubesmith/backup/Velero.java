@@ -243,7 +243,10 @@ public final class Velero implements Component {
         .estimate(Duration.ofSeconds(90)).build());
     context.add(Step.builder().id(STEP_BUCKET).phase(Phase.BACKUP).addDependsOn(STEP_MINIO)
         .description("bucket " + s.bucket() + " on MinIO (a Job running mc mb --ignore-existing)")
-        .addManifests(Manifest.of("minio-bucket", MinioManifests.bucketJob(s.bucket()))).build());
+        .addManifests(Manifest.of("minio-bucket", MinioManifests.bucketJob(s.bucket())))
+        // Velero's BackupStorageLocation is unavailable until the bucket exists: wait for the Job to complete
+        .addWaitFor(Readiness.of(Readiness.Kind.JOB, MinioManifests.NAMESPACE, MinioManifests.BUCKET_JOB))
+        .estimate(Duration.ofSeconds(30)).build());
     List<String> crdNames = VeleroManifests.CRDS.stream().map(VeleroManifests::crdName).toList();
     var crds = Step.builder().id(STEP_CRDS).phase(Phase.BACKUP).addAfterPhases(Phase.NODES)
         .description("Velero " + VeleroManifests.VERSION + " custom resource definitions")

@@ -125,6 +125,23 @@ class VeleroApiTest {
   }
 
   @Test
+  void theBucketStepWaitsForItsJobAndFailsAtOnceWithTheJobsReasonWhenItFailed() {
+    try (ApiStepRunner runner = runner(Duration.ofMinutes(5))) {
+      Step bucket = plan().requireStep(Velero.STEP_BUCKET);
+      assertThat(bucket.waitFor()).containsExactly("job/minio/minio-bucket");
+      client.batch().v1().jobs().inNamespace("minio").resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+          .withNewMetadata().withName("minio-bucket").withNamespace("minio").endMetadata()
+          .withNewStatus().addNewCondition().withType("Failed").withStatus("True").withReason("BackoffLimitExceeded")
+          .withMessage("Job has reached the specified backoff limit").endCondition().endStatus().build()).create();
+
+      assertThatThrownBy(() -> runner.run(bucket, ctx)).isInstanceOf(StepFailedException.class)
+          .hasMessageContaining("job/minio/minio-bucket failed: BackoffLimitExceeded")
+          .hasMessageNotContaining("not ready after");
+      assertThat(runner.alreadyDone(bucket, ctx)).isFalse();
+    }
+  }
+
+  @Test
   void aNewPasswordMakesTheSecretsStepsNotDone() {
     try (StandInControllers controllers = StandInControllers.start(client); ApiStepRunner runner = runner(Duration.ofSeconds(20))) {
       runner.run(plan().requireStep(Velero.STEP_MINIO), ctx);

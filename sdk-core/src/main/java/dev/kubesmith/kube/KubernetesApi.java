@@ -130,6 +130,9 @@ public final class KubernetesApi implements AutoCloseable {
     List<HasMetadata> items = new ArrayList<>(
         client.load(new ByteArrayInputStream(manifest.yaml().getBytes(StandardCharsets.UTF_8))).items());
     items.removeIf(java.util.Objects::isNull);
+    for (LiveValues values : LiveValues.installed()) { // e.g. keep a live bcrypt hash that verifies the wanted password
+      items.replaceAll(h -> values.claims(h) ? values.choose(h, () -> resource(h).get()) : h);
+    }
     for (HasMetadata h : items) {
       String hash = hash(Serialization.asJson(h));
       Map<String, String> annotations = new LinkedHashMap<>(
@@ -161,17 +164,21 @@ public final class KubernetesApi implements AutoCloseable {
   }
 
   /**
-   * Waits until everything is ready (CRDs Established, workloads with all replicas ready); on timeout
-   * the error names each one that is not, why, and its latest events.
+   * Waits until everything is ready (CRDs Established, rollouts of the current generation done, Jobs
+   * Complete); on timeout the error names each one that is not, why, and its latest events. A Job
+   * that Failed ends the wait at once with its reason: it will not complete by waiting.
    */
   public void waitReady(List<dev.kubesmith.plan.Readiness> waits, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       Map<dev.kubesmith.plan.Readiness, String> pending = new LinkedHashMap<>();
       for (dev.kubesmith.plan.Readiness w : waits) {
-        String why = whyNotReady(w);
-        if (why != null) {
-          pending.put(w, why);
+        Rollouts.State state = Rollouts.of(client, w);
+        if (state.failed()) {
+          throw new NotReadyException(w + " " + state.why() + events(w));
+        }
+        if (!state.ready()) {
+          pending.put(w, state.why());
         }
       }
       if (pending.isEmpty()) {
@@ -186,47 +193,9 @@ public final class KubernetesApi implements AutoCloseable {
     }
   }
 
-  /** Null when ready, else the reason. */
+  /** Null when ready, else the reason (see {@link Rollouts}). */
   String whyNotReady(dev.kubesmith.plan.Readiness w) {
-    switch (w.kind()) {
-      case CRD -> {
-        var crd = client.apiextensions().v1().customResourceDefinitions().withName(w.name()).get();
-        if (crd == null) {
-          return "not found";
-        }
-        boolean established = crd.getStatus() != null && crd.getStatus().getConditions() != null
-            && crd.getStatus().getConditions().stream()
-                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-        return established ? null : "not Established yet";
-      }
-      case DEPLOYMENT -> {
-        var d = client.apps().deployments().inNamespace(w.namespace()).withName(w.name()).get();
-        return d == null ? "not found" : replicas(d.getSpec().getReplicas(), d.getStatus() == null ? null : d.getStatus().getReadyReplicas());
-      }
-      case STATEFULSET -> {
-        var st = client.apps().statefulSets().inNamespace(w.namespace()).withName(w.name()).get();
-        return st == null ? "not found" : replicas(st.getSpec().getReplicas(), st.getStatus() == null ? null : st.getStatus().getReadyReplicas());
-      }
-      case DAEMONSET -> {
-        var ds = client.apps().daemonSets().inNamespace(w.namespace()).withName(w.name()).get();
-        if (ds == null) {
-          return "not found";
-        }
-        var st = ds.getStatus();
-        if (st == null || st.getDesiredNumberScheduled() == null || st.getNumberReady() == null) {
-          return "no status yet";
-        }
-        return st.getNumberReady() >= st.getDesiredNumberScheduled() ? null
-            : st.getNumberReady() + " of " + st.getDesiredNumberScheduled() + " pods ready";
-      }
-      default -> throw new IllegalStateException(w.toString());
-    }
-  }
-
-  private static String replicas(Integer wanted, Integer ready) {
-    int want = wanted == null ? 1 : wanted;
-    int have = ready == null ? 0 : ready;
-    return have >= want ? null : have + " of " + want + " replicas ready";
+    return Rollouts.of(client, w).why();
   }
 
   private String events(dev.kubesmith.plan.Readiness w) {

@@ -9,13 +9,18 @@ import java.util.Locale;
  *
  * <pre>{@code
  * Readiness.parse("crd/cephclusters.ceph.rook.io");           // Established
- * Readiness.parse("deployment/rook-ceph/rook-ceph-operator"); // all replicas available
+ * Readiness.parse("deployment/rook-ceph/rook-ceph-operator"); // rollout of the current generation done
+ * Readiness.parse("job/minio/minio-bucket");                  // Complete; Failed fails the wait at once
  * }</pre>
  */
 public record Readiness(Kind kind, String namespace, String name) {
-  /** What can be waited for. */
+  /**
+   * What can be waited for: a CRD Established; a Deployment, StatefulSet or DaemonSet whose
+   * controller observed the current generation and whose every replica is updated and available; a
+   * Job Complete.
+   */
   public enum Kind {
-    CRD, DEPLOYMENT, STATEFULSET, DAEMONSET
+    CRD, DEPLOYMENT, STATEFULSET, DAEMONSET, JOB
   }
 
   public static Readiness parse(String text) {

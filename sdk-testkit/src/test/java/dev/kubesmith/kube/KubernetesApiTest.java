@@ -201,7 +201,8 @@ class KubernetesApiTest {
             .addNewCondition().withType("Established").withStatus("True").endCondition().build());
         client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
         var d = client.apps().deployments().inNamespace("demo").withName("op").get();
-        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1).build());
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1).withReplicas(1)
+            .withUpdatedReplicas(1).withAvailableReplicas(1).withObservedGeneration(d.getMetadata().getGeneration()).build());
         client.apps().deployments().inNamespace("demo").resource(d).updateStatus();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -17,8 +17,11 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
  * HTTP basic auth in front of a Traefik route: users with bcrypt-hashed passwords in a Secret
  * {@value #SECRET_NAME}, a {@code Middleware} {@value #MIDDLEWARE_NAME} that checks them, and
  * {@link #route(String, String, String, int)} for an {@code IngressRoute} that uses it. Passwords
- * are hashed once, when the BasicAuth is made; only the hashes reach the manifests, and
- * {@link #toString()} names the users only.
+ * are hashed once, when the BasicAuth is made, each with a random salt, so equal passwords never
+ * give equal hashes; only the hashes reach the manifests, and {@link #toString()} names the users
+ * only. Re-applying stays a no-op all the same: when the Secret is applied, a user's live hash that
+ * verifies the wanted password is kept ({@link BasicAuthLiveValues}), and only a changed password
+ * gets the new hash.
  *
  * <pre>{@code
  * BasicAuth auth = BasicAuth.generated("admin");
@@ -52,8 +55,9 @@ public final class BasicAuth {
   }
 
   /**
-   * Users with the passwords given, hashed with bcrypt (cost {@value #BCRYPT_COST}) and a salt derived
-   * from user and password, so the same input always gives the same Secret.
+   * Users with the passwords given, hashed with bcrypt (cost {@value #BCRYPT_COST}) and a random salt.
+   * The passwords stay in memory with this BasicAuth (never in its manifests or its text) so the
+   * apply can verify the live hashes against them.
    *
    * @throws IllegalArgumentException for no users, a user name with ':' or whitespace, or an empty password
    */
@@ -114,9 +118,9 @@ public final class BasicAuth {
    * The Secret {@value #SECRET_NAME} with the htpasswd lines under {@value #USERS_KEY}. With generated
    * passwords it is marked {@code kubesmith.dev/keep-existing}: created by the first apply and kept by
    * every later one, so the passwords handed out the first time stay valid (a re-run's freshly
-   * generated passwords are not applied; delete the Secret to rotate them). Given passwords hash the
-   * same way on every run (see {@link #users(Map)}), so a re-run changes nothing and a new password
-   * is applied.
+   * generated passwords are not applied; delete the Secret to rotate them). For given passwords the
+   * apply keeps each live hash that verifies the password given now, so a re-run changes nothing
+   * and a new password is applied.
    */
   public Secret secret(String namespace) {
     return new SecretBuilder()
@@ -179,27 +183,15 @@ public final class BasicAuth {
   }
 
   private static String htpasswdLine(String user, String password) {
-    byte[] salt = salt(user, password);
     // bcrypt reads at most 72 bytes; OpenBSDBCrypt rejects longer input, so say so plainly
     if (password.getBytes(StandardCharsets.UTF_8).length > 72) {
       throw new IllegalArgumentException("the password of user " + user + " is longer than bcrypt's 72 bytes");
     }
-    return user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, BCRYPT_COST);
-  }
-
-  /**
-   * A salt fixed by user and password (the first 16 bytes of HMAC-SHA256 keyed by the password over
-   * the user name), so the same credentials give the same htpasswd line and re-applying is a no-op;
-   * a different user or password still gets a different salt.
-   */
-  private static byte[] salt(String user, String password) {
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(password.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return java.util.Arrays.copyOf(mac.doFinal(("kubesmith-basic-auth:" + user).getBytes(StandardCharsets.UTF_8)), 16);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    String line = user + ":" + OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, BCRYPT_COST);
+    BasicAuthLiveValues.remember(line, password);
+    return line;
   }
 
   private static String password() {

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The CSI drivers of rook v1.20: the ceph-csi-operator bundle ({@value RookCeph#CSI_OPERATOR_FILE})
  * and then the {@value RookCephManifests#CSI_GROUP} resources RookCeph takes out of upstream's
- * {@code operator.yaml}, or, without the bundle's checksum, a plan note saying what is missing and
+ * {@code operator.yaml}, or, when the caller turned them off, a plan note saying what is missing and
  * how to add it.
  */
 final class CephCsiOperator {
@@ -26,12 +26,11 @@ final class CephCsiOperator {
    */
   static boolean contribute(PlanContext context, Optional<UpstreamFile> bundle, String operatorYaml) {
     if (bundle.isEmpty()) {
-      context.note("rook-ceph: the CSI drivers are left out, so rook-ceph-block volumes will not provision until the"
-          + " ceph-csi-operator bundle (" + RookCeph.CSI_OPERATOR_FILE + " of rook " + RookCeph.VERSION + ") is installed"
-          + " with the OperatorConfig and Drivers of operator.yaml. To have kubesmith do it, put "
-          + RookCeph.upstreamUrl(RookCeph.CSI_OPERATOR_FILE) + " into the mirror as rook-ceph/" + RookCeph.CSI_OPERATOR_FILE
-          + " and give its SHA-256: RookCeph.defaults().csiOperator(\"<sha256>\") or setting "
-          + RookCeph.SETTING_CSI_OPERATOR_SHA256 + " of component " + RookCeph.NAME + ".");
+      context.note("rook-ceph: the CSI drivers are left out (withoutCsiDrivers(), or setting " + RookCeph.SETTING_CSI_DRIVERS
+          + ": false), so rook-ceph-block volumes will not provision until the ceph-csi-operator bundle ("
+          + RookCeph.CSI_OPERATOR_FILE + " of rook " + RookCeph.VERSION + ", " + RookCeph.upstreamUrl(RookCeph.CSI_OPERATOR_FILE)
+          + ") is installed with the OperatorConfig and Drivers of operator.yaml, or ceph-csi otherwise."
+          + " Drop withoutCsiDrivers() to have kubesmith install them.");
       return false;
     }
     String bundleYaml = context.mirror().fetch(bundle.get());

@@ -35,18 +35,16 @@ import java.util.regex.Pattern;
  *
  * <p>Rook v1.20 runs its CSI drivers through the ceph-csi-operator: upstream's {@code operator.yaml}
  * holds {@value RookCephManifests#CSI_GROUP} resources (an OperatorConfig and the RBD and CephFS
- * Drivers) whose CRDs come with a separate bundle, {@code deploy/examples/csi-operator.yaml}, not with
- * {@code crds.yaml}. kubesmith applies {@code operator.yaml} without them; with
- * {@link #csiOperator(String)} it applies that bundle ({@value #STEP_CSI_OPERATOR}: its CRDs
- * Established, its Deployment ready) and then those resources ({@value #STEP_CSI_DRIVERS}) before
- * the CephCluster. The bundle is fetched from the mirror as {@code rook-ceph/csi-operator.yaml} and
- * checked against the SHA-256 the caller gives, because kubesmith does not pin it. Without it the
- * plan leaves the CSI drivers out and says so in a note: Ceph comes up, but {@code rook-ceph-block}
- * volumes do not provision until the bundle and the drivers are installed.
+ * Drivers) whose CRDs come with a separate bundle, {@code deploy/examples/csi-operator.yaml}
+ * ({@link #CSI_OPERATOR}, pinned by checksum like the other files), not with {@code crds.yaml}.
+ * kubesmith applies {@code operator.yaml} without them, then that bundle ({@value #STEP_CSI_OPERATOR}:
+ * its CRDs Established, its Deployment ready), then those resources ({@value #STEP_CSI_DRIVERS}),
+ * before the CephCluster: without the drivers the default StorageClass never provisions a volume.
+ * {@link #withoutCsiDrivers()} leaves the bundle and the drivers out (a plan note says so), e.g. when
+ * the cluster runs ceph-csi of its own; {@link #csiOperator(String)} takes another reviewed bundle.
  *
  * <pre>{@code
- * Component storage = RookCeph.defaults().devices("sdb", "sdc")   // or .useAllDevices()
- *     .csiOperator("<sha256sum of csi-operator.yaml of rook v1.20.6>");
+ * Component storage = RookCeph.defaults().devices("sdb", "sdc");   // or .useAllDevices()
  * storage.contribute(new PlanContext(spec, UpstreamMirror.at("/srv/mirror"), planBuilder));
  * }</pre>
  */
@@ -58,8 +56,10 @@ public final class RookCeph implements Component {
   public static final String SETTING_DATA_DIR = "dataDirHostPath";
   public static final String SETTING_DEVICES = "devices";
   public static final String SETTING_USE_ALL_DEVICES = "useAllDevices";
-  /** The SHA-256 of rook's {@code deploy/examples/csi-operator.yaml}, see {@link #csiOperator(String)}. */
+  /** Another SHA-256 for rook's {@code deploy/examples/csi-operator.yaml}, see {@link #csiOperator(String)}. */
   public static final String SETTING_CSI_OPERATOR_SHA256 = "csiOperatorSha256";
+  /** {@code false} leaves the CSI drivers out, see {@link #withoutCsiDrivers()}. */
+  public static final String SETTING_CSI_DRIVERS = "csiDrivers";
   /** The ceph-csi-operator bundle's file in upstream's {@code deploy/examples} and in the mirror's {@code rook-ceph/}. */
   public static final String CSI_OPERATOR_FILE = "csi-operator.yaml";
 
@@ -71,6 +71,9 @@ public final class RookCeph implements Component {
       "c69bb7309b6dfc34a1eeab658a1f9c825c7d156fb26dc1a6a824f6a9735761a4");
   public static final UpstreamFile CLUSTER = upstream("cluster.yaml",
       "e4c2e916115fe7e8a99f6bc56e43eb79342db0ca2b5ad30f293f6469aa8778d9");
+  /** The ceph-csi-operator bundle: the CRDs and the operator the csi.ceph.io resources of operator.yaml need. */
+  public static final UpstreamFile CSI_OPERATOR = upstream(CSI_OPERATOR_FILE,
+      "de0bf9160c8370220353d7140a4b60ee6d4b8eda5e260f395fd00cbdc1059ffb");
   public static final UpstreamFile RBD_STORAGE_CLASS = upstream("csi/rbd/storageclass.yaml",
       "cd633d17b1e109a542fc0399694bef2f7cb08b5a2e6d644a1c77abca92e570de");
 
@@ -84,29 +87,35 @@ public final class RookCeph implements Component {
   private static final Pattern DEVICE_NAME = Pattern.compile("[a-z][a-z0-9]{1,31}");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Set<String> SETTINGS = Set.of(SETTING_DATA_DIR, SETTING_DEVICES, SETTING_USE_ALL_DEVICES,
-      SETTING_CSI_OPERATOR_SHA256);
-  private static final RookCeph DEFAULTS = new RookCeph(null, List.of(), null, null, List.of());
+      SETTING_CSI_OPERATOR_SHA256, SETTING_CSI_DRIVERS);
+  private static final RookCeph DEFAULTS = new RookCeph(null, List.of(), null, null, null, List.of());
 
   /** Null until set: the default is resolved when the plan is made. */
   private final String dataDirHostPath;
   private final List<String> devices;
   /** Null until set: all devices are used when no device is named. */
   private final Boolean useAllDevices;
-  /** Null unless the caller gave the ceph-csi-operator bundle's checksum. */
+  /** Null unless the caller gave another checksum for the ceph-csi-operator bundle than the pinned one. */
   private final String csiOperatorSha256;
+  /** Null until set: the CSI drivers are installed unless turned off. */
+  private final Boolean csiDrivers;
   /** Settings from the YAML spec that could not be read, reported by {@link #validate(ClusterSpec)}. */
   private final List<Problem> settingProblems;
 
   private RookCeph(String dataDirHostPath, List<String> devices, Boolean useAllDevices, String csiOperatorSha256,
-      List<Problem> settingProblems) {
+      Boolean csiDrivers, List<Problem> settingProblems) {
     this.dataDirHostPath = dataDirHostPath;
     this.devices = List.copyOf(devices);
     this.useAllDevices = useAllDevices;
     this.csiOperatorSha256 = csiOperatorSha256;
+    this.csiDrivers = csiDrivers;
     this.settingProblems = List.copyOf(settingProblems);
   }
 
-  /** OSDs on every empty device of every node, data under {@value #DEFAULT_DATA_DIR_HOST_PATH}. */
+  /**
+   * OSDs on every empty device of every node, data under {@value #DEFAULT_DATA_DIR_HOST_PATH}, CSI
+   * drivers from the pinned ceph-csi-operator bundle.
+   */
   public static RookCeph defaults() {
     return DEFAULTS;
   }
@@ -116,15 +125,8 @@ public final class RookCeph implements Component {
     Map<String, String> s = spec.settings();
     List<Problem> problems = new ArrayList<>();
     AddonSettings.rejectUnknown(NAME, s, SETTINGS, problems);
-    Boolean all = null;
-    String allText = s.get(SETTING_USE_ALL_DEVICES);
-    if (allText != null) {
-      if (allText.equals("true") || allText.equals("false")) {
-        all = Boolean.valueOf(allText);
-      } else {
-        problems.add(new Problem(field(SETTING_USE_ALL_DEVICES), allText, "is not a boolean", "write true or false"));
-      }
-    }
+    Boolean all = bool(s, SETTING_USE_ALL_DEVICES, problems);
+    Boolean csiDrivers = bool(s, SETTING_CSI_DRIVERS, problems);
     String devicesText = s.get(SETTING_DEVICES);
     List<String> devices = devicesText == null || devicesText.isBlank() ? List.of()
         : Arrays.stream(devicesText.split(",")).map(String::trim).toList();
@@ -133,7 +135,16 @@ public final class RookCeph implements Component {
       problems.add(new Problem(field(SETTING_CSI_OPERATOR_SHA256), s.get(SETTING_CSI_OPERATOR_SHA256), "is not a SHA-256",
           "write the 64 hex digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION));
     }
-    return new RookCeph(s.get(SETTING_DATA_DIR), devices, all, csi, problems);
+    return new RookCeph(s.get(SETTING_DATA_DIR), devices, all, csi, csiDrivers, problems);
+  }
+
+  private static Boolean bool(Map<String, String> settings, String setting, List<Problem> problems) {
+    String text = settings.get(setting);
+    if (text == null || text.equals("true") || text.equals("false")) {
+      return text == null ? null : Boolean.valueOf(text);
+    }
+    problems.add(new Problem(field(setting), text, "is not a boolean", "write true or false"));
+    return null;
   }
 
   /**
@@ -146,7 +157,7 @@ public final class RookCeph implements Component {
     if (why != null) {
       throw new IllegalArgumentException(SETTING_DATA_DIR + " " + path + " " + why);
     }
-    return new RookCeph(path, devices, useAllDevices, csiOperatorSha256, settingProblems);
+    return new RookCeph(path, devices, useAllDevices, csiOperatorSha256, csiDrivers, settingProblems);
   }
 
   /**
@@ -161,20 +172,18 @@ public final class RookCeph implements Component {
         throw new IllegalArgumentException("device " + n + " " + why + "; " + deviceFix(n));
       }
     }
-    return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, csiOperatorSha256, settingProblems);
+    return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, csiOperatorSha256, csiDrivers, settingProblems);
   }
 
   /** OSDs on every empty device of every node (the default when no device is named). */
   public RookCeph useAllDevices() {
-    return new RookCeph(dataDirHostPath, devices, true, csiOperatorSha256, settingProblems);
+    return new RookCeph(dataDirHostPath, devices, true, csiOperatorSha256, csiDrivers, settingProblems);
   }
 
   /**
-   * Installs the CSI drivers: the ceph-csi-operator bundle, rook {@value #VERSION}'s
-   * {@code deploy/examples/csi-operator.yaml}, fetched from the mirror as
-   * {@code rook-ceph/csi-operator.yaml} and checked against this SHA-256, then the OperatorConfig and
-   * Drivers of {@code operator.yaml}. kubesmith pins no checksum for that file; take it from the file
-   * you reviewed: {@code sha256sum csi-operator.yaml}.
+   * Takes another ceph-csi-operator bundle than the pinned {@link #CSI_OPERATOR}: the mirror's
+   * {@code rook-ceph/csi-operator.yaml} checked against this SHA-256 instead, e.g. a bundle you
+   * patched and reviewed ({@code sha256sum csi-operator.yaml}).
    *
    * @throws IllegalArgumentException unless 64 hex digits
    */
@@ -184,12 +193,32 @@ public final class RookCeph implements Component {
       throw new IllegalArgumentException(SETTING_CSI_OPERATOR_SHA256 + " " + sha256 + " is not a SHA-256; write the 64 hex"
           + " digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION);
     }
-    return new RookCeph(dataDirHostPath, devices, useAllDevices, normalised, settingProblems);
+    return new RookCeph(dataDirHostPath, devices, useAllDevices, normalised, csiDrivers, settingProblems);
   }
 
-  /** The ceph-csi-operator bundle with the checksum given to {@link #csiOperator(String)}; empty when none was. */
+  /**
+   * Leaves the ceph-csi-operator bundle and the CSI drivers out, e.g. for a cluster whose ceph-csi
+   * is installed otherwise; the plan says in a note that {@code rook-ceph-block} volumes do not
+   * provision until they are installed.
+   */
+  public RookCeph withoutCsiDrivers() {
+    return new RookCeph(dataDirHostPath, devices, useAllDevices, csiOperatorSha256, false, settingProblems);
+  }
+
+  /** Whether the plan installs the ceph-csi-operator bundle and the CSI drivers (the default). */
+  public boolean installsCsiDrivers() {
+    return !Boolean.FALSE.equals(csiDrivers);
+  }
+
+  /**
+   * The ceph-csi-operator bundle the plan applies: {@link #CSI_OPERATOR}, or the same file with the
+   * checksum given to {@link #csiOperator(String)}; empty after {@link #withoutCsiDrivers()}.
+   */
   public Optional<UpstreamFile> csiOperatorBundle() {
-    return Optional.ofNullable(csiOperatorSha256).map(sha -> upstream(CSI_OPERATOR_FILE, sha));
+    if (!installsCsiDrivers()) {
+      return Optional.empty();
+    }
+    return Optional.of(csiOperatorSha256 == null ? CSI_OPERATOR : upstream(CSI_OPERATOR_FILE, csiOperatorSha256));
   }
 
   public String dataDirHostPath() {
@@ -255,6 +284,10 @@ public final class RookCeph implements Component {
         p.add(new Problem(field(SETTING_DEVICES), d, why, deviceFix(d)));
       }
     }
+    if (csiOperatorSha256 != null && !installsCsiDrivers()) {
+      p.add(new Problem(field(SETTING_CSI_OPERATOR_SHA256), csiOperatorSha256, "is set while the CSI drivers are left out",
+          "drop " + SETTING_CSI_OPERATOR_SHA256 + " or " + SETTING_CSI_DRIVERS + ": false"));
+    }
     if (dataDirHostPath != null && dataDirProblem(dataDirHostPath) != null) {
       p.add(new Problem(field(SETTING_DATA_DIR), dataDirHostPath, dataDirProblem(dataDirHostPath),
           "write an absolute path such as " + DEFAULT_DATA_DIR_HOST_PATH));
@@ -318,6 +351,9 @@ public final class RookCeph implements Component {
     if (csiOperatorSha256 != null) {
       s.put(SETTING_CSI_OPERATOR_SHA256, csiOperatorSha256);
     }
+    if (csiDrivers != null) {
+      s.put(SETTING_CSI_DRIVERS, csiDrivers.toString());
+    }
     return ComponentSpec.of(NAME, s);
   }
 
@@ -362,12 +398,12 @@ public final class RookCeph implements Component {
   public boolean equals(Object o) {
     return o instanceof RookCeph r && Objects.equals(dataDirHostPath, r.dataDirHostPath) && devices.equals(r.devices)
         && Objects.equals(useAllDevices, r.useAllDevices) && Objects.equals(csiOperatorSha256, r.csiOperatorSha256)
-        && settingProblems.equals(r.settingProblems);
+        && Objects.equals(csiDrivers, r.csiDrivers) && settingProblems.equals(r.settingProblems);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(dataDirHostPath, devices, useAllDevices, csiOperatorSha256, settingProblems);
+    return Objects.hash(dataDirHostPath, devices, useAllDevices, csiOperatorSha256, csiDrivers, settingProblems);
   }
 
   @Override

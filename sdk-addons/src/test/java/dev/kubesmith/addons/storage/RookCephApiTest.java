@@ -13,24 +13,18 @@ import dev.kubesmith.plan.Plan;
 import dev.kubesmith.upstream.UpstreamMirror;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tier 2: rook-ceph with its CSI drivers against fabric8's CRUD mock. The ceph-csi-operator bundle
- * is the test's stand-in ({@link CsiOperatorStandIn}); without that bundle's CRDs the mock, like a
- * real API server, refuses the csi.ceph.io resources of operator.yaml.
+ * Tier 2: rook-ceph with its CSI drivers (the pinned ceph-csi-operator bundle of the mirror) against
+ * fabric8's CRUD mock; without that bundle's CRDs the mock, like a real API server, refuses the
+ * csi.ceph.io resources of operator.yaml.
  */
 class RookCephApiTest extends AddonApiContract {
-  @TempDir
-  static Path mirror;
-
   @Override
   protected Plan plan() {
-    CsiOperatorStandIn bundle = CsiOperatorStandIn.in(mirror);
-    return Plans.of(Clusters.ha(), bundle.mirror(), RookCeph.defaults().csiOperator(bundle.sha256()));
+    return Plans.of(Clusters.ha(), RookCeph.defaults());
   }
 
   @Override
@@ -48,10 +42,14 @@ class RookCephApiTest extends AddonApiContract {
         .endsWith("configmaps rook-ceph/rook-ceph-operator-config", "configmaps rook-ceph/rook-csi-operator-image-set-configmap",
             "deployments.apps rook-ceph/rook-ceph-operator")
         .noneMatch(o -> o.contains("csi.ceph.io"));
-    assertThat(first.applied("rook-ceph-csi-operator")).containsExactly(
+    assertThat(first.applied("rook-ceph-csi-operator")).hasSize(60).startsWith(
+        "customresourcedefinitions.apiextensions.k8s.io cephconnections.csi.ceph.io",
+        "customresourcedefinitions.apiextensions.k8s.io clientprofilemappings.csi.ceph.io",
+        "customresourcedefinitions.apiextensions.k8s.io clientprofiles.csi.ceph.io",
         "customresourcedefinitions.apiextensions.k8s.io drivers.csi.ceph.io",
-        "customresourcedefinitions.apiextensions.k8s.io operatorconfigs.csi.ceph.io",
-        "serviceaccounts rook-ceph/ceph-csi-controller-manager", "deployments.apps rook-ceph/ceph-csi-controller-manager");
+        "customresourcedefinitions.apiextensions.k8s.io operatorconfigs.csi.ceph.io")
+        .contains("serviceaccounts rook-ceph/ceph-csi-controller-manager")
+        .endsWith("deployments.apps rook-ceph/ceph-csi-controller-manager");
     assertThat(first.applied("rook-ceph-csi-drivers")).containsExactly(
         "operatorconfigs.csi.ceph.io rook-ceph/ceph-csi-operator-config", "drivers.csi.ceph.io rook-ceph/rook-ceph.rbd.csi.ceph.com",
         "drivers.csi.ceph.io rook-ceph/rook-ceph.cephfs.csi.ceph.com");
@@ -71,6 +69,15 @@ class RookCephApiTest extends AddonApiContract {
       api.apply(Manifest.of("rook-ceph-operator", RookCephManifests.operatorWithoutCsiResources(upstream)));
       assertThat(empty.client().apps().deployments().inNamespace("rook-ceph").withName("rook-ceph-operator").get()).isNotNull();
     }
+  }
+
+  @Test
+  void leavesTheCsiDriversForTheCsiOperatorAsOperatorYamlHasThem() {
+    GenericKubernetesResource rbd = cluster.client().genericKubernetesResources("csi.ceph.io/v1", "Driver")
+        .inNamespace("rook-ceph").withName("rook-ceph.rbd.csi.ceph.com").get();
+    assertThat(rbd).isNotNull();
+    assertThat(cluster.client().apps().deployments().inNamespace("rook-ceph").withName("ceph-csi-controller-manager").get()
+        .getStatus().getReadyReplicas()).isEqualTo(1);
   }
 
   @Test

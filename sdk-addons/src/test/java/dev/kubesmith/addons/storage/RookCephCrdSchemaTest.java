@@ -29,12 +29,17 @@ class RookCephCrdSchemaTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static Schema cephCluster;
   private static Schema cephBlockPool;
+  private static Schema operatorConfig;
+  private static Schema driver;
 
   @BeforeAll
   static void loadSchemas() {
     List<Object> crds = RookCephManifests.documents(UpstreamMirror.fromEnvironment().fetch(RookCeph.CRDS));
     cephCluster = schemaOf(crds, "cephclusters.ceph.rook.io");
     cephBlockPool = schemaOf(crds, "cephblockpools.ceph.rook.io");
+    List<Object> csiCrds = RookCephManifests.documents(UpstreamMirror.fromEnvironment().fetch(RookCeph.CSI_OPERATOR));
+    operatorConfig = schemaOf(csiCrds, "operatorconfigs.csi.ceph.io");
+    driver = schemaOf(csiCrds, "drivers.csi.ceph.io");
   }
 
   @Test
@@ -52,6 +57,27 @@ class RookCephCrdSchemaTest {
 
     assertThat(errors(cephCluster, RookCephTest.single(step, "rook-ceph-cluster"))).isEmpty();
     assertThat(errors(cephBlockPool, RookCephTest.single(step, "rook-ceph-blockpool"))).isEmpty();
+  }
+
+  @Test
+  void csiResourcesOfOperatorYamlMatchTheCrdsOfTheCsiOperatorBundle() {
+    Step step = Plans.of(Clusters.ha(), RookCeph.defaults()).requireStep("rook-ceph-csi-drivers");
+    List<Map<String, Object>> objects = RookCephManifests.documents(step.manifests().get(0).yaml()).stream()
+        .map(d -> RookCephManifests.map(d, "doc")).toList();
+
+    assertThat(objects).extracting(o -> o.get("kind")).containsExactly("OperatorConfig", "Driver", "Driver");
+    assertThat(errors(operatorConfig, objects.get(0))).isEmpty();
+    assertThat(errors(driver, objects.get(1))).isEmpty();
+    assertThat(errors(driver, objects.get(2))).isEmpty();
+  }
+
+  @Test
+  void catchesAMisspeltDriverField() {
+    Step step = Plans.of(Clusters.ha(), RookCeph.defaults()).requireStep("rook-ceph-csi-drivers");
+    JsonNode rbd = JSON.valueToTree(RookCephManifests.documents(step.manifests().get(0).yaml()).get(1));
+    ((ObjectNode) rbd.get("spec")).put("attachRequire", true);
+
+    assertThat(driver.validate(rbd)).extracting(Error::getKeyword).contains("additionalProperties");
   }
 
   @Test

@@ -28,16 +28,19 @@ class RookCephTest {
   private static final UpstreamMirror MIRROR = UpstreamMirror.fromEnvironment();
 
   @Test
-  void installsCrdsThenOperatorThenClusterAfterTheNodes() {
+  void installsCrdsThenOperatorThenCsiDriversThenClusterAfterTheNodes() {
     Plan plan = Plans.of(Clusters.ha(), RookCeph.defaults());
 
     List<Step> storage = plan.steps().stream().filter(s -> s.phase() == Phase.STORAGE).toList();
 
-    assertThat(storage).extracting(Step::id).containsExactly("rook-ceph-crds", "rook-ceph-operator", "rook-ceph-cluster");
+    assertThat(storage).extracting(Step::id).containsExactly("rook-ceph-crds", "rook-ceph-operator", "rook-ceph-csi-operator",
+        "rook-ceph-csi-drivers", "rook-ceph-cluster");
     assertThat(storage).allSatisfy(s -> assertThat(s.host()).isEmpty());
     assertThat(plan.requireStep("rook-ceph-crds").dependsOn()).containsExactly(Plans.NODES_READY);
     assertThat(plan.requireStep("rook-ceph-operator").dependsOn()).containsExactlyInAnyOrder("rook-ceph-crds", Plans.NODES_READY);
-    assertThat(plan.requireStep("rook-ceph-cluster").dependsOn()).containsExactlyInAnyOrder("rook-ceph-operator", Plans.NODES_READY);
+    assertThat(plan.requireStep("rook-ceph-cluster").dependsOn())
+        .containsExactlyInAnyOrder("rook-ceph-operator", "rook-ceph-csi-drivers", Plans.NODES_READY);
+    assertThat(plan.notes()).isEmpty();
   }
 
   @Test
@@ -78,30 +81,29 @@ class RookCephTest {
   }
 
   @Test
-  void leavesTheCsiDriversOutAndSaysHowToAddThemWhenNoCsiOperatorChecksumIsGiven() {
-    Plan plan = Plans.of(Clusters.ha(), RookCeph.defaults());
+  void leavesTheCsiDriversOutWithANoteWhenAskedTo() {
+    Plan plan = Plans.of(Clusters.ha(), RookCeph.defaults().withoutCsiDrivers());
 
     assertThat(plan.steps()).extracting(Step::id).doesNotContain("rook-ceph-csi-operator", "rook-ceph-csi-drivers");
     assertThat(plan.steps()).flatExtracting(Step::manifests).extracting(Manifest::yaml)
         .noneMatch(yaml -> yaml.contains("csi.ceph.io/v1"));
+    assertThat(plan.requireStep("rook-ceph-cluster").dependsOn()).doesNotContain("rook-ceph-csi-drivers");
     assertThat(plan.notes()).singleElement().satisfies(n -> assertThat(n)
-        .contains("rook-ceph-block volumes will not provision until the ceph-csi-operator bundle (csi-operator.yaml of rook v1.20.6)")
+        .contains("rook-ceph-block volumes will not provision until the ceph-csi-operator bundle (csi-operator.yaml of rook v1.20.6")
         .contains("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml")
-        .contains("rook-ceph/csi-operator.yaml", "RookCeph.defaults().csiOperator(\"<sha256>\")", "csiOperatorSha256"));
+        .contains("withoutCsiDrivers()", "csiDrivers: false"));
   }
 
   @Test
-  void appliesTheCsiOperatorBundleThenTheCsiResourcesOfOperatorYamlBeforeTheCluster(@TempDir Path dir) {
-    CsiOperatorStandIn bundle = CsiOperatorStandIn.in(dir);
+  void appliesThePinnedCsiOperatorBundleThenTheCsiResourcesOfOperatorYamlBeforeTheCluster() {
+    Plan plan = Plans.of(Clusters.ha(), RookCeph.defaults());
 
-    Plan plan = Plans.of(Clusters.ha(), bundle.mirror(), RookCeph.defaults().csiOperator(bundle.sha256()));
-
-    assertThat(plan.steps().stream().filter(s -> s.phase() == Phase.STORAGE)).extracting(Step::id).containsExactly(
-        "rook-ceph-crds", "rook-ceph-operator", "rook-ceph-csi-operator", "rook-ceph-csi-drivers", "rook-ceph-cluster");
     Step csiOperator = plan.requireStep("rook-ceph-csi-operator");
     assertThat(csiOperator.dependsOn()).containsExactlyInAnyOrder("rook-ceph-operator", Plans.NODES_READY);
-    assertThat(csiOperator.manifests()).singleElement().satisfies(m -> assertThat(m.yaml()).isEqualTo(bundle.yaml()));
-    assertThat(csiOperator.waitFor()).containsExactly("crd/drivers.csi.ceph.io", "crd/operatorconfigs.csi.ceph.io",
+    assertThat(csiOperator.manifests()).singleElement()
+        .satisfies(m -> assertThat(m.yaml()).isEqualTo(MIRROR.fetch(RookCeph.CSI_OPERATOR)));
+    assertThat(csiOperator.waitFor()).containsExactly("crd/cephconnections.csi.ceph.io", "crd/clientprofilemappings.csi.ceph.io",
+        "crd/clientprofiles.csi.ceph.io", "crd/drivers.csi.ceph.io", "crd/operatorconfigs.csi.ceph.io",
         "deployment/rook-ceph/ceph-csi-controller-manager");
     Step drivers = plan.requireStep("rook-ceph-csi-drivers");
     assertThat(drivers.dependsOn()).containsExactlyInAnyOrder("rook-ceph-csi-operator", Plans.NODES_READY);
@@ -109,38 +111,42 @@ class RookCephTest {
         "csi.ceph.io/v1/OperatorConfig ceph-csi-operator-config", "csi.ceph.io/v1/Driver rook-ceph.rbd.csi.ceph.com",
         "csi.ceph.io/v1/Driver rook-ceph.cephfs.csi.ceph.com"));
     assertThat(MIRROR.fetch(RookCeph.OPERATOR)).contains(drivers.manifests().get(0).yaml().split("---\n"));
-    assertThat(plan.requireStep("rook-ceph-cluster").dependsOn()).contains("rook-ceph-operator", "rook-ceph-csi-drivers");
-    assertThat(plan.notes()).isEmpty();
   }
 
   @Test
   void refusesABundleWithoutTheCrdsTheCsiResourcesNeed(@TempDir Path dir) {
-    String noDriverCrd = Mirrors.resource(CsiOperatorStandIn.RESOURCE).replace("kind: Driver,", "kind: Engine,");
-    CsiOperatorStandIn bundle = CsiOperatorStandIn.with(dir, noDriverCrd);
+    String noDriverCrd = MIRROR.fetch(RookCeph.CSI_OPERATOR).replace("    kind: Driver\n", "    kind: Engine\n");
+    UpstreamMirror mirror = Mirrors.offlinePlus(dir, "rook-ceph/csi-operator.yaml", noDriverCrd);
+    RookCeph rook = RookCeph.defaults().csiOperator(Mirrors.sha256(noDriverCrd));
 
-    assertThatThrownBy(() -> Plans.of(Clusters.ha(), bundle.mirror(), RookCeph.defaults().csiOperator(bundle.sha256())))
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), mirror, rook))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no CRD of csi.ceph.io for [Driver]").hasMessageContaining("csi-operator.yaml of rook v1.20.6");
   }
 
   @Test
-  void namesTheMissingBundleAndWhereItWasLookedFor() {
-    RookCeph rook = RookCeph.defaults().csiOperator("ab".repeat(32));
+  void namesTheMissingBundleAndWhereItWasLookedFor(@TempDir Path dir) {
+    UpstreamMirror withoutBundle = Mirrors.offlineWithout(dir, "rook-ceph/csi-operator.yaml");
 
-    assertThatThrownBy(() -> Plans.of(Clusters.ha(), rook)).isInstanceOf(UpstreamException.class)
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), withoutBundle, RookCeph.defaults())).isInstanceOf(UpstreamException.class)
         .hasMessageContaining("rook-ceph/csi-operator.yaml")
-        .hasMessageContaining(Mirrors.offline().resolve("rook-ceph/csi-operator.yaml").toString())
+        .hasMessageContaining(dir.resolve("rook-ceph/csi-operator.yaml").toString())
         .hasMessageContaining("point the SDK at a mirror that has it");
   }
 
   @Test
-  void refusesABundleWhoseChecksumIsNotTheOneGiven(@TempDir Path dir) {
-    CsiOperatorStandIn bundle = CsiOperatorStandIn.in(dir);
+  void refusesABundleWhoseChecksumIsNotTheOneGiven() {
     RookCeph rook = RookCeph.defaults().csiOperator("ab".repeat(32));
 
-    assertThatThrownBy(() -> Plans.of(Clusters.ha(), bundle.mirror(), rook)).isInstanceOf(UpstreamException.class)
-        .hasMessageContaining("has SHA-256 " + bundle.sha256() + " but " + "ab".repeat(32) + " is pinned")
+    assertThatThrownBy(() -> Plans.of(Clusters.ha(), rook)).isInstanceOf(UpstreamException.class)
+        .hasMessageContaining("has SHA-256 " + RookCeph.CSI_OPERATOR.sha256() + " but " + "ab".repeat(32) + " is pinned")
         .hasMessageContaining("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml");
+  }
+
+  @Test
+  void rejectsAnOtherCsiOperatorChecksumWhenTheDriversAreLeftOut() {
+    assertThat(RookCeph.defaults().csiOperator("ab".repeat(32)).withoutCsiDrivers().validate(Clusters.ha()))
+        .singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("components[rook-ceph].settings.csiOperatorSha256"));
   }
 
   @Test
@@ -155,6 +161,19 @@ class RookCephTest {
   }
 
   @Test
+  void csiDriversOptOutRoundTripsThroughTheYamlSetting() {
+    RookCeph rook = RookCeph.defaults().withoutCsiDrivers();
+
+    assertThat(rook.describe().settings()).containsExactly(Map.entry("csiDrivers", "false"));
+    assertThat(RookCeph.of(rook.describe())).isEqualTo(rook);
+    assertThat(rook.installsCsiDrivers()).isFalse();
+    assertThat(rook.csiOperatorBundle()).isEmpty();
+    assertThat(RookCeph.defaults().installsCsiDrivers()).isTrue();
+    assertThat(RookCeph.of(ComponentSpec.of("rook-ceph", Map.of("csiDrivers", "no"))).validate(Clusters.ha()))
+        .singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("components[rook-ceph].settings.csiDrivers"));
+  }
+
+  @Test
   void csiOperatorChecksumRoundTripsThroughTheYamlSetting() {
     RookCeph rook = RookCeph.defaults().csiOperator("AB".repeat(32));
 
@@ -164,7 +183,7 @@ class RookCephTest {
       assertThat(f.mirrorPath()).isEqualTo("rook-ceph/csi-operator.yaml");
       assertThat(f.sha256()).isEqualTo("ab".repeat(32));
     });
-    assertThat(RookCeph.defaults().csiOperatorBundle()).isEmpty();
+    assertThat(RookCeph.defaults().csiOperatorBundle()).contains(RookCeph.CSI_OPERATOR);
   }
 
   @Test
@@ -313,14 +332,17 @@ class RookCephTest {
 
   @Test
   void pinsRookCeph1206ByChecksum() {
-    assertThat(List.of(RookCeph.CRDS, RookCeph.COMMON, RookCeph.OPERATOR, RookCeph.CLUSTER, RookCeph.RBD_STORAGE_CLASS))
+    assertThat(List.of(RookCeph.CRDS, RookCeph.COMMON, RookCeph.OPERATOR, RookCeph.CLUSTER, RookCeph.CSI_OPERATOR,
+        RookCeph.RBD_STORAGE_CLASS))
         .allSatisfy(f -> {
           assertThat(f.version()).isEqualTo("v1.20.6");
           assertThat(f.upstreamUrl()).startsWith("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/");
         });
     assertThat(RookCeph.RBD_STORAGE_CLASS.mirrorPath()).isEqualTo("rook-ceph/csi/rbd/storageclass.yaml");
-    assertThat(RookCeph.defaults().csiOperator("ab".repeat(32)).csiOperatorBundle().orElseThrow().upstreamUrl())
+    assertThat(RookCeph.CSI_OPERATOR.upstreamUrl())
         .isEqualTo("https://raw.githubusercontent.com/rook/rook/v1.20.6/deploy/examples/csi-operator.yaml");
+    assertThat(RookCeph.CSI_OPERATOR.mirrorPath()).isEqualTo("rook-ceph/csi-operator.yaml");
+    assertThat(RookCeph.CSI_OPERATOR.sha256()).isEqualTo("de0bf9160c8370220353d7140a4b60ee6d4b8eda5e260f395fd00cbdc1059ffb");
     assertThat(RookCeph.CRDS.sha256()).isEqualTo("7fa7462d44b35d636703a03a88120030692a06a05ac91ec253200cb4ae8c37cf");
   }
 

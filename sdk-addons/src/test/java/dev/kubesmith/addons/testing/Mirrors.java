@@ -34,13 +34,8 @@ public final class Mirrors {
    * project is copied (rook-ceph is about 1 MB), so fetching another project's file fails.
    */
   public static UpstreamMirror offlinePlus(Path dir, String mirrorPath, String text) {
-    Path project = offline().resolve(mirrorPath.substring(0, mirrorPath.indexOf('/')));
-    try (Stream<Path> files = Files.walk(project)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Path copy = dir.resolve(offline().relativize(f).toString());
-        Files.createDirectories(copy.getParent());
-        Files.copy(f, copy);
-      }
+    copyProject(dir, mirrorPath);
+    try {
       Path added = dir.resolve(mirrorPath);
       Files.createDirectories(added.getParent());
       Files.writeString(added, text, StandardCharsets.UTF_8);
@@ -50,7 +45,35 @@ public final class Mirrors {
     return UpstreamMirror.at(dir);
   }
 
-  /** A test resource's text, e.g. {@code /dev/kubesmith/addons/storage/csi-operator-stand-in.yaml}. */
+  /** Copies the offline mirror's project of {@code mirrorPath} (its first folder) into {@code dir}, replacing files there. */
+  private static void copyProject(Path dir, String mirrorPath) {
+    Path project = offline().resolve(mirrorPath.substring(0, mirrorPath.indexOf('/')));
+    try (Stream<Path> files = Files.walk(project)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path copy = dir.resolve(offline().relativize(f).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(f, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A mirror in {@code dir} with a copy of the offline mirror's files of one project except the file
+   * at {@code mirrorPath}, e.g. to see what a plan says when the mirror lacks it.
+   */
+  public static UpstreamMirror offlineWithout(Path dir, String mirrorPath) {
+    copyProject(dir, mirrorPath);
+    try {
+      Files.delete(dir.resolve(mirrorPath));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return UpstreamMirror.at(dir);
+  }
+
+  /** A test resource's text, e.g. {@code /dev/kubesmith/addons/some-fixture.yaml}. */
   public static String resource(String name) {
     try (InputStream in = Mirrors.class.getResourceAsStream(name)) {
       if (in == null) {

@@ -136,6 +136,7 @@ public final class MockCluster implements AutoCloseable {
       case DAEMONSET -> c.apps().daemonSets().inNamespace(w.namespace()).withName(w.name())
           .editStatus(d -> { d.getStatus().setNumberReady(0); return d; });
       case CRD -> throw new IllegalArgumentException("a CRD stays Established: " + readiness);
+      case JOB -> throw new IllegalArgumentException("a Complete Job stays Complete: " + readiness);
     }
     c.v1().events().inNamespace(w.namespace()).resource(new EventBuilder()
         .withNewMetadata().withGenerateName(w.name() + ".").withNamespace(w.namespace()).endMetadata()
