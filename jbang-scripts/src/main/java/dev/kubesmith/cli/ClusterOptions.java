@@ -131,6 +131,11 @@ final class ClusterOptions {
    */
   Optional<List<Component>> addons(Failures failures) {
     if (addons == null) {
+      if (ingressNodes != null) {
+        failures.add(KubesmithCli.INVALID_INPUT, "--ingress-nodes: places Traefik, but --addons has no traefik; "
+            + "add traefik to --addons or drop --ingress-nodes");
+        return Optional.empty();
+      }
       return Optional.of(List.of());
     }
     Set<String> names = new LinkedHashSet<>();
