@@ -1,7 +1,6 @@
 package dev.kubesmith.cli;
 
 import dev.kubesmith.cluster.Cluster;
-import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.plan.Plan;
 import dev.kubesmith.plan.Step;
 import dev.kubesmith.upstream.UpstreamException;
@@ -65,7 +64,8 @@ final class PlanCommand implements Callable<Integer> {
     boolean readable = cluster.checkInventoryFile(failures);
     checkOutDir(failures);
     UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Ssh> ssh = Optional.ofNullable(bastion).map(b -> Ssh.root().bastion(b));
+    SshOptions ssh = new SshOptions();
+    ssh.bastion = bastion;
     Optional<Cluster> built = readable ? cluster.cluster(upstream, ssh, failures) : Optional.empty();
     if (failures.any() || built.isEmpty()) {
       return failures.report(err());
