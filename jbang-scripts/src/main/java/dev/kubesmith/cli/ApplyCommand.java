@@ -2,7 +2,6 @@ package dev.kubesmith.cli;
 
 import dev.kubesmith.cluster.ApplyOptions;
 import dev.kubesmith.cluster.Cluster;
-import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.exec.BuildFailedException;
 import dev.kubesmith.exec.BuildLockedException;
 import dev.kubesmith.exec.BuildResult;
@@ -72,13 +71,15 @@ final class ApplyCommand implements Callable<Integer> {
     // Every problem of the input before anything is touched, so one run shows all there is to fix.
     Failures failures = new Failures();
     boolean readable = cluster.checkInventoryFile(failures);
-    Optional<Ssh> sshSettings = ssh.ssh(failures);
     checkStateDir(failures);
     if (parallelism != null && (parallelism < 1 || parallelism > 1000)) {
       failures.add(KubesmithCli.INVALID_INPUT, "--parallelism " + parallelism + ": must be 1-1000");
     }
     UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Cluster> built = readable ? cluster.cluster(upstream, sshSettings, failures) : Optional.empty();
+    Optional<Cluster> built = readable ? cluster.cluster(upstream, ssh, failures) : Optional.empty();
+    if (!readable) {
+      ssh.ssh(failures); // its problems too, in the same run
+    }
     if (failures.any() || built.isEmpty()) {
       return failures.report(err());
     }

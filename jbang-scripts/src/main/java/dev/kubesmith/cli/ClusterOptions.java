@@ -13,6 +13,7 @@ import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Problem;
 import dev.kubesmith.spec.Role;
 import dev.kubesmith.component.Component;
+import dev.kubesmith.network.lb.LoadBalancerPair;
 import dev.kubesmith.upstream.UpstreamMirror;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,10 +31,17 @@ import picocli.CommandLine.Option;
  * {@link Failures}, so one run shows all there is to fix.
  */
 final class ClusterOptions {
-  @Option(names = "--inventory", required = true, paramLabel = "FILE",
+  @Option(names = "--inventory", paramLabel = "FILE",
       description = "The hosts: a hosts file (<ip> <name> <role>[,<role>] [public=<ip>] ...), an Ansible INI "
-          + "inventory, `terraform output -json`, or a cluster spec YAML.")
+          + "inventory or `terraform output -json`; the cluster is described by the other options. "
+          + "This or --spec is required.")
   Path inventory;
+
+  @Option(names = "--spec", paramLabel = "FILE",
+      description = "The whole cluster as a spec YAML (ClusterSpec.toYaml(), or <state dir>/spec.yaml of a "
+          + "built cluster): hosts, VIPs, networks, SSH, components. Instead of --inventory and the options "
+          + "describing the cluster; the SSH options given replace the spec's.")
+  Path spec;
 
   @Option(names = "--vip", paramLabel = "IP",
       description = "HA: the private floating IP in front of the API servers (a free address in the host network).")
@@ -59,6 +67,16 @@ final class ClusterOptions {
           + "default: the system property " + UpstreamMirror.PROPERTY + ", else the environment variable "
           + UpstreamMirror.ENVIRONMENT + ", else upstream itself.")
   String mirror;
+
+  @Option(names = "--lb-private-interface", paramLabel = "NAME",
+      description = "HA: the load balancers' network interface the private VIP floats on; default: the one "
+          + "holding each load balancer's private address, read from the host.")
+  String lbPrivateInterface;
+
+  @Option(names = "--lb-public-interface", paramLabel = "NAME",
+      description = "HA: the load balancers' network interface the public VIP floats on; default: the one "
+          + "holding each load balancer's public address, read from the host.")
+  String lbPublicInterface;
 
   /** The names --addons accepts, in the order the error message lists them. */
   static final List<String> ADDONS = List.of("rook-ceph", "kube-prometheus", "traefik", "logging");
@@ -131,6 +149,11 @@ final class ClusterOptions {
    */
   Optional<List<Component>> addons(Failures failures) {
     if (addons == null) {
+      if (ingressNodes != null) {
+        failures.add(KubesmithCli.INVALID_INPUT, "--ingress-nodes: places Traefik, but --addons has no traefik; "
+            + "add traefik to --addons or drop --ingress-nodes");
+        return Optional.empty();
+      }
       return Optional.of(List.of());
     }
     Set<String> names = new LinkedHashSet<>();
@@ -173,6 +196,27 @@ final class ClusterOptions {
     return ok ? Optional.of(out) : Optional.empty();
   }
 
+  /** The load balancer pair with the interfaces given, if any; on a single master they are a mistake. */
+  private Optional<LoadBalancerPair> loadBalancer(Inventory inv, Failures failures) {
+    if (lbPrivateInterface == null && lbPublicInterface == null) {
+      return Optional.empty();
+    }
+    String option = lbPrivateInterface != null ? "--lb-private-interface" : "--lb-public-interface";
+    if (inv.withRole(Role.LB).isEmpty()) {
+      failures.add(KubesmithCli.INVALID_INPUT, option + ": the inventory " + inventory + " has no load balancers "
+          + "(a single-master cluster); drop the option, or add two hosts with role lb");
+      return Optional.empty();
+    }
+    try {
+      LoadBalancerPair lb = LoadBalancerPair.defaults();
+      lb = lbPrivateInterface == null ? lb : lb.withPrivateInterface(lbPrivateInterface.trim());
+      return Optional.of(lbPublicInterface == null ? lb : lb.withPublicInterface(lbPublicInterface.trim()));
+    } catch (IllegalArgumentException e) {
+      failures.add(KubesmithCli.INVALID_INPUT, option + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private Traefik traefik() {
     Traefik t = domain == null ? Traefik.defaults() : Traefik.defaults().domain(domain);
     if (ingressNodes != null) {
@@ -181,8 +225,19 @@ final class ClusterOptions {
     return t;
   }
 
-  /** False (with the problem added) when --inventory is not a readable file. */
+  /**
+   * False (with the problem added) unless exactly one of --inventory and --spec names a readable
+   * file, and --inventory is not a spec YAML (of which it would use the hosts only).
+   */
   boolean checkInventoryFile(Failures failures) {
+    if ((inventory == null) == (spec == null)) {
+      failures.add(KubesmithCli.USAGE, inventory == null ? "give the hosts with --inventory FILE, or the whole "
+          + "cluster with --spec FILE" : "--inventory and --spec: give one; --spec FILE holds the hosts too");
+      return false;
+    }
+    if (spec != null) {
+      return ClusterSpecFile.check(this, failures);
+    }
     if (!Files.exists(inventory)) {
       failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": no such file; give the hosts file "
           + "of the cluster (e.g. samples/clustera_hosts)");
@@ -192,7 +247,7 @@ final class ClusterOptions {
       failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": is not a readable file");
       return false;
     }
-    return true;
+    return ClusterSpecFile.notASpec(inventory, failures);
   }
 
   /** The mirror to use; a local one that is not a directory is reported now, not after planning. */
@@ -216,9 +271,24 @@ final class ClusterOptions {
    */
   Optional<Cluster> cluster(SshOptions sshOptions, Failures failures) {
     boolean readable = checkInventoryFile(failures);
-    Optional<Ssh> ssh = sshOptions.ssh(failures);
     UpstreamMirror upstream = mirror(failures);
-    return readable ? cluster(upstream, ssh, failures) : Optional.empty();
+    if (!readable) {
+      sshOptions.ssh(failures);
+      return Optional.empty();
+    }
+    return cluster(upstream, sshOptions, failures);
+  }
+
+  /**
+   * The validated cluster: from --spec (with the SSH options in place of the spec's), or from the
+   * inventory and the options (see below). Call after {@link #checkInventoryFile} returned true.
+   */
+  Optional<Cluster> cluster(UpstreamMirror upstream, SshOptions sshOptions, Failures failures) {
+    if (spec != null) {
+      return ClusterSpecFile.cluster(this, upstream, sshOptions, failures);
+    }
+    Optional<Ssh> ssh = sshOptions.ssh(failures);
+    return cluster(upstream, ssh, failures);
   }
 
   /**
@@ -244,6 +314,7 @@ final class ClusterOptions {
       Optional.ofNullable(publicVip).ifPresent(builder::publicVip);
       Optional.ofNullable(podCidr).ifPresent(builder::podCidr);
       Optional.ofNullable(serviceCidr).ifPresent(builder::serviceCidr);
+      loadBalancer(inv, failures).ifPresent(builder::loadBalancer);
       builder.addons(components.orElse(List.of()).toArray(Component[]::new));
       if (backupOk) {
         backupComponent.get().ifPresent(builder::backup);

@@ -28,6 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, BackupCommand.class,
         EtcdSnapshotCommand.class},
     synopsisSubcommandLabel = "COMMAND",
+    versionProvider = KubesmithCli.Version.class,
     footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})
 public final class KubesmithCli implements Callable<Integer> {
   /** The command did what was asked. */
@@ -81,7 +82,24 @@ public final class KubesmithCli implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+  boolean version;
+
   private KubesmithCli() {}
+
+  /** The version the build wrote into version.properties (resource filtering of the project version). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws java.io.IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = KubesmithCli.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"kubesmith " + p.getProperty("version", "(unknown version)")};
+    }
+  }
 
   /** Runs the command line and returns its exit code; writes only to {@code out} and {@code err}. */
   public static int run(PrintStream out, PrintStream err, String... args) {

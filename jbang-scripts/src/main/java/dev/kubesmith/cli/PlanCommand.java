@@ -50,6 +50,13 @@ final class PlanCommand implements Callable<Integer> {
       description = "Where to write the plan: a new or empty directory, or one holding an earlier plan.")
   Path out;
 
+  // The same option as apply's (SshOptions): the firewall admits SSH only from this host, so the plan
+  // must be made with the bastion apply will use.
+  @Option(names = "--bastion", paramLabel = "HOST",
+      description = "The bastion SSH is admitted from (its inventory name or public address); default: the "
+          + "inventory's host with role bastion, if there is exactly one. Give the same to apply.")
+  String bastion;
+
   @Override
   public Integer call() {
     // Collect every problem the input has before giving up, so one run shows all there is to fix.
@@ -57,7 +64,9 @@ final class PlanCommand implements Callable<Integer> {
     boolean readable = cluster.checkInventoryFile(failures);
     checkOutDir(failures);
     UpstreamMirror upstream = cluster.mirror(failures);
-    Optional<Cluster> built = readable ? cluster.cluster(upstream, Optional.empty(), failures) : Optional.empty();
+    SshOptions ssh = new SshOptions();
+    ssh.bastion = bastion;
+    Optional<Cluster> built = readable ? cluster.cluster(upstream, ssh, failures) : Optional.empty();
     if (failures.any() || built.isEmpty()) {
       return failures.report(err());
     }

@@ -59,18 +59,27 @@ final class SshOptions {
 
   /** The SSH settings, or empty with every problem of the SSH options added. */
   Optional<Ssh> ssh(Failures failures) {
+    return ssh(SshSettings.defaults(), failures);
+  }
+
+  /**
+   * The SSH settings of {@code base} (a spec's, read from YAML) with the options given here in place
+   * of its values, or empty with every problem of the SSH options added.
+   */
+  Optional<Ssh> ssh(SshSettings base, Failures failures) {
     int before = failures.count();
     check(failures);
     Optional<char[]> passphrase = passphrase(failures);
     if (failures.count() > before) {
       return Optional.empty();
     }
-    Ssh ssh = Ssh.user(sshUser == null ? "root" : sshUser);
-    Optional.ofNullable(sshKey).ifPresent(ssh::privateKey);
-    Optional.ofNullable(knownHosts).ifPresent(ssh::knownHosts);
-    Optional.ofNullable(bastion).ifPresent(ssh::bastion);
+    Ssh ssh = Ssh.user(sshUser == null ? base.user() : sshUser).port(base.port())
+        .connectTimeoutSeconds(base.connectTimeoutSeconds()).commandTimeoutSeconds(base.commandTimeoutSeconds());
+    Optional.ofNullable(sshKey).or(() -> base.privateKey().map(Path::of)).ifPresent(ssh::privateKey);
+    Optional.ofNullable(knownHosts).or(() -> base.knownHosts().map(Path::of)).ifPresent(ssh::knownHosts);
+    Optional.ofNullable(bastion).or(base::bastion).ifPresent(ssh::bastion);
     passphrase.ifPresent(ssh::passphrase);
-    if (trustOnFirstUse) {
+    if (trustOnFirstUse || base.hostKeyPolicy() == HostKeyPolicy.TRUST_ON_FIRST_USE) {
       ssh.trustOnFirstUse();
     }
     return Optional.of(ssh);

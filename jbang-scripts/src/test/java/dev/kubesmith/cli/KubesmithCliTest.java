@@ -53,4 +53,27 @@ class KubesmithCliTest {
     assertThat(log.isWarnEnabled()).isTrue();
     assertThat(log.isInfoEnabled()).isFalse();
   }
+
+  @Test
+  void versionPrintsTheProjectVersion() throws java.io.IOException {
+    String pom = java.nio.file.Files.readString(CliRun.repoRoot().resolve("pom.xml"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<artifactId>kubesmith-parent</artifactId>\\s*"
+        + "<version>([^<]+)</version>").matcher(pom);
+    assertThat(m.find()).isTrue();
+
+    CliRun run = CliRun.of("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).isEqualTo("kubesmith " + m.group(1) + "\n");
+  }
+
+  @Test
+  void ingressNodesWithoutAnyAddonsIsRefusedNamingTheOption() {
+    CliRun run = CliRun.of("plan", "--inventory", CliRun.sample("clustera_hosts").toString(), "--vip", "192.168.4.100",
+        "--public-vip", "203.0.113.100", "--ingress-nodes", "worker1", "--out", "unused-out");
+
+    assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
+    assertThat(run.errLines()).contains("error: --ingress-nodes: places Traefik, but --addons has no traefik; add "
+        + "traefik to --addons or drop --ingress-nodes");
+  }
 }

@@ -188,8 +188,12 @@ class PlanCommandTest {
   @Test
   void missingRequiredOptionsAreAUsageError() {
     CliRun run = CliRun.of("plan", "--vip", "192.168.4.100");
+    // --inventory or --spec: one of them, checked after parsing (SpecOptionTest.neitherInventoryNorSpecIsAUsageError)
+    CliRun withOut = CliRun.of("plan", "--vip", "192.168.4.100", "--out", "unused-out");
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.USAGE);
-    assertThat(run.err()).contains("--inventory", "--out");
+    assertThat(run.err()).contains("--out");
+    assertThat(withOut.exitCode()).isEqualTo(KubesmithCli.USAGE);
+    assertThat(withOut.err()).contains("--inventory FILE", "--spec FILE");
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The few options every sample takes, {@code --name value} pairs; an unknown option or a missing
- * value is an {@link IllegalArgumentException} naming it and the options there are.
+ * The few options every sample takes, {@code --name value} pairs; an unknown option, a missing
+ * value or an option given twice is an {@link IllegalArgumentException} naming it.
  *
  * <pre>{@code
  * SampleOptions o = SampleOptions.parse(args, "clusterb_hosts");
@@ -50,12 +50,18 @@ final class SampleOptions {
     // The sample's own hosts file, from samples/ (Maven test runs) or from the repository root (exec:java).
     boolean inModule = Files.isRegularFile(Path.of(defaultInventory));
     v.put("--inventory", inModule ? defaultInventory : Path.of("samples", defaultInventory).toString());
+    java.util.Set<String> given = new java.util.HashSet<>();
     for (int i = 0; i < args.length; i++) {
       if (!OPTIONS.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option '" + args[i] + "'; the options are " + OPTIONS.keySet());
       }
       if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
         throw new IllegalArgumentException(args[i] + " needs a value: " + args[i] + " " + OPTIONS.get(args[i]));
+      }
+      // Every option takes one value: a second one would silently win, so it is refused.
+      if (!given.add(args[i])) {
+        throw new IllegalArgumentException(args[i] + " is given twice (" + v.get(args[i]) + " and " + args[i + 1]
+            + "); give it once");
       }
       v.put(args[i], args[++i]);
     }

@@ -58,6 +58,15 @@ public final class Cluster {
     return ClusterBuilder.fromSpec(spec, mirror);
   }
 
+  /**
+   * A cluster from a spec, reached with these SSH settings and run-time secrets (a key passphrase)
+   * instead of the spec's own, e.g. a CLI's key for a spec read from YAML; the spec's bastion stays
+   * unless {@code ssh} names one. Validated.
+   */
+  public static Cluster from(ClusterSpec spec, UpstreamMirror mirror, Ssh ssh) {
+    return ClusterBuilder.fromSpec(spec, mirror, ssh);
+  }
+
   public ClusterSpec spec() {
     return spec;
   }

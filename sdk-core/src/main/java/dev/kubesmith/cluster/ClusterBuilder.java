@@ -206,6 +206,12 @@ public final class ClusterBuilder {
   }
 
   static Cluster fromSpec(ClusterSpec spec, UpstreamMirror mirror) {
+    return fromSpec(spec, mirror, null);
+  }
+
+  static Cluster fromSpec(ClusterSpec given, UpstreamMirror mirror, Ssh ssh) {
+    ClusterSpec spec = ssh == null ? given
+        : dev.kubesmith.spec.ImmutableClusterSpec.builder().from(given).ssh(ssh.settings(given.ssh().bastion())).build();
     List<Problem> problems = new ArrayList<>();
     List<Component> components = new ArrayList<>();
     for (int i = 0; i < spec.components().size(); i++) {
@@ -222,7 +228,7 @@ public final class ClusterBuilder {
         problems.addAll(e.problems());
       }
     }
-    return finish(spec, components, problems, mirror, null);
+    return finish(spec, components, problems, mirror, ssh);
   }
 
   private static Cluster finish(ClusterSpec spec, List<Component> components, List<Problem> problems,
