@@ -46,6 +46,8 @@ public final class ClusterBuilder {
   private String kubernetesVersion = ClusterSpec.DEFAULT_KUBERNETES_VERSION;
   private Ssh ssh = Ssh.root();
   private final Map<ComponentKind, Component> singles = new LinkedHashMap<>();
+  /** Components given to a setter of another kind, reported by build(). */
+  private final List<Map.Entry<ComponentKind, Component>> misplaced = new ArrayList<>();
   private final List<Component> addons = new ArrayList<>();
   private UpstreamMirror mirror;
 
@@ -170,25 +172,31 @@ public final class ClusterBuilder {
     return this;
   }
 
+  // Setters only store (as testcontainers' withX do); a component of the wrong kind is reported by build().
   private ClusterBuilder single(ComponentKind kind, Component c) {
-    if (c.kind() != kind) {
-      throw new IllegalArgumentException(c.name() + " is a " + c.kind() + " component, not a " + kind);
+    if (c != null && c.kind() != kind) {
+      misplaced.add(Map.entry(kind, c));
+    } else {
+      singles.put(kind, c);
     }
-    singles.put(kind, c);
     return this;
   }
 
   /** Validates everything and returns the cluster, or throws listing every problem. */
   public Cluster build() {
-    List<Problem> problems = new ArrayList<>();
+    List<Problem> problems = setterProblems();
     if (inventory == null) {
-      throw new InvalidSpecException(List.of(Problem.missing("inventory",
-          "call inventory(Inventory.load(Path.of(\"hosts\"))) with the hosts of the cluster")));
+      problems.add(Problem.missing("inventory",
+          "call inventory(Inventory.load(Path.of(\"hosts\"))) with the hosts of the cluster"));
+    }
+    if (!problems.isEmpty() && (inventory == null || name == null || kubernetesVersion == null || ssh == null)) {
+      throw new InvalidSpecException(problems); // nothing to plan without these
     }
     List<Host> hosts = selectHosts(problems);
     Optional<String> defaultBastion = Optional.of(inventory.withRole(Role.BASTION))
         .filter(b -> b.size() == 1).map(b -> b.get(0).name());
-    NetworkPlan network = NetworkPlanner.plan(hosts, hostNetworks, Optional.ofNullable(podCidr),
+    NetworkPlan network = NetworkPlanner.plan(hosts, hostNetworks.stream().filter(java.util.Objects::nonNull).toList(),
+        Optional.ofNullable(podCidr),
         Optional.ofNullable(serviceCidr), nodeCidrMaskSize);
     ClusterSpec draft = ClusterSpec.builder().name(name).topology(topology).kubernetesVersion(kubernetesVersion)
         .hosts(hosts).privateVip(Optional.ofNullable(vip)).publicVip(Optional.ofNullable(publicVip))
@@ -203,6 +211,36 @@ public final class ClusterBuilder {
     ClusterSpec spec = ClusterSpec.builder().from(draft)
         .components(components.stream().map(Component::describe).toList()).build();
     return finish(spec, components, problems, mirror, ssh);
+  }
+
+  /** What the setters stored that cannot be used: nulls, negative counts, components of the wrong kind. */
+  private List<Problem> setterProblems() {
+    List<Problem> p = new ArrayList<>();
+    nonNull("name", name, "name(\"clustera\")", p);
+    nonNull("kubernetesVersion", kubernetesVersion, "kubernetesVersion(\"" + ClusterSpec.DEFAULT_KUBERNETES_VERSION + "\")", p);
+    nonNull("ssh", ssh, "ssh(Ssh.user(\"ops\"))", p);
+    masters.check("masters", p);
+    workers.check("workers", p);
+    loadBalancers.check("loadBalancers", p);
+    for (var e : misplaced) {
+      p.add(new Problem(e.getKey().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), e.getValue().name(),
+          "is a " + e.getValue().kind() + " component, not a " + e.getKey(), "pass it to the setter of its kind"
+          + " (podNetwork, loadBalancer, firewall, backup or addons)"));
+    }
+    singles.forEach((kind, c) -> nonNull(kind.name().toLowerCase(java.util.Locale.ROOT), c, "pass a component", p));
+    if (addons.contains(null)) {
+      p.add(new Problem("addons", String.valueOf(addons), "holds null", "pass components, e.g. addons(RookCeph.defaults())"));
+    }
+    if (hostNetworks.contains(null)) {
+      p.add(new Problem("hostNetworks", String.valueOf(hostNetworks), "holds null", "hostNetwork(\"192.168.4.0/24\")"));
+    }
+    return p;
+  }
+
+  private static void nonNull(String field, Object value, String fix, List<Problem> p) {
+    if (value == null) {
+      p.add(Problem.missing(field, "set it, e.g. " + fix));
+    }
   }
 
   static Cluster fromSpec(ClusterSpec spec, UpstreamMirror mirror) {
@@ -262,7 +300,7 @@ public final class ClusterBuilder {
         out.add(c);
       }
     }
-    out.addAll(AddonOrder.sort(addons));
+    out.addAll(AddonOrder.sort(addons.stream().filter(java.util.Objects::nonNull).toList()));
     Optional.ofNullable(singles.get(ComponentKind.BACKUP)).ifPresent(out::add);
     return out;
   }
@@ -292,24 +330,36 @@ public final class ClusterBuilder {
   }
 
   /** Hosts chosen for a role: all with the role, the first N, or by name. */
-  private record Selection(int count, List<String> names) {
+  private record Selection(boolean every, int count, List<String> names) {
     static Selection all() {
-      return new Selection(-1, List.of());
+      return new Selection(true, 0, List.of());
     }
 
     static Selection count(int n) {
-      return new Selection(n, List.of());
+      return new Selection(false, n, List.of());
     }
 
     static Selection names(String... names) {
-      return new Selection(-1, List.of(names));
+      return new Selection(false, 0, names == null ? null : Arrays.asList(names.clone()));
+    }
+
+    void check(String field, List<Problem> problems) {
+      if (names == null || names.stream().anyMatch(java.util.Objects::isNull)) {
+        problems.add(new Problem(field, String.valueOf(names), "holds null", "name hosts of the inventory, e.g. "
+            + field + "(\"" + (field.equals("loadBalancers") ? "lb1\", \"lb2" : field.equals("masters") ? "master1" : "worker1")
+            + "\")"));
+      } else if (count < 0) {
+        problems.add(new Problem(field, String.valueOf(count), "is negative", "ask for 0 or more, e.g. " + field + "(3)"));
+      }
     }
 
     Set<String> pick(Inventory inv, Role role, String field, List<Problem> problems) {
       Set<String> out = new java.util.LinkedHashSet<>();
-      if (!names.isEmpty()) {
+      if (!every && names != null && !names.isEmpty()) {
         for (String n : names) {
-          if (inv.host(n).isEmpty()) {
+          if (n == null) {
+            continue; // reported by check()
+          } else if (inv.host(n).isEmpty()) {
             problems.add(new Problem(field, n, "is not in the inventory", "use one of "
                 + inv.hosts().stream().map(Host::name).toList()));
           } else {
@@ -319,11 +369,11 @@ public final class ClusterBuilder {
         return out;
       }
       List<Host> having = inv.withRole(role);
-      if (count > having.size()) {
+      if (!every && count > having.size()) {
         problems.add(new Problem(field, String.valueOf(count), "the inventory has only " + having.size()
             + " hosts with role " + role.label(), "add hosts with role " + role.label() + " or ask for fewer"));
       }
-      having.stream().limit(count < 0 ? having.size() : count).forEach(h -> out.add(h.name()));
+      having.stream().limit(every ? having.size() : Math.max(0, count)).forEach(h -> out.add(h.name()));
       return out;
     }
   }

@@ -201,10 +201,26 @@ class ClusterBuilderTest {
   }
 
   @Test
-  void refusesAComponentOfTheWrongKind() {
-    assertThatThrownBy(() -> Cluster.ha().loadBalancer(new StubComponents.PodNetwork(Map.of())))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("stub-cni is a POD_NETWORK component, not a LOAD_BALANCER");
+  void settersOnlyStoreAndBuildReportsAComponentOfTheWrongKindWithTheOtherProblems() {
+    ClusterBuilder builder = Cluster.ha().loadBalancer(new StubComponents.PodNetwork(Map.of())).masters(-2);
+
+    InvalidSpecException e = failure(builder);
+
+    assertThat(e.problems()).extracting(Problem::field).containsExactlyInAnyOrder("load balancer", "masters", "inventory");
+    assertThat(e.problems()).anySatisfy(p -> {
+      assertThat(p.value()).isEqualTo("stub-cni");
+      assertThat(p.reason()).isEqualTo("is a POD_NETWORK component, not a LOAD_BALANCER");
+      assertThat(p.fix()).contains("podNetwork");
+    });
+  }
+
+  @Test
+  void reportsNegativeCountsAndNullsInBuildWithTheSpecsProblems() {
+    ClusterBuilder builder = Cluster.ha().inventory(clustera()).workers(-1).masters((String[]) null).name(null);
+
+    InvalidSpecException e = failure(builder);
+
+    assertThat(e.problems()).extracting(Problem::field).contains("workers", "masters", "name");
   }
 
   @Test
