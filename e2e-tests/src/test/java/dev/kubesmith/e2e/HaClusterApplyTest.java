@@ -163,7 +163,8 @@ class HaClusterApplyTest {
     BuildResult again = cluster(h -> !h.name().equals("worker4")).apply(options());
     double seconds = (System.nanoTime() - t0) / 1e9;
 
-    assertThat(again.ran()).as("only the step that reads fresh join credentials runs").containsExactly("join-credentials@master1");
+    assertThat(again.ran()).as("only the facts and the step that reads fresh join credentials run")
+        .filteredOn(id -> !id.startsWith("facts@")).containsExactly("join-credentials@master1");
     System.out.printf(Locale.ROOT, "e2e: re-run of the built HA cluster took %.2f s, %d steps already done%n", seconds,
         again.skipped().size());
   }

@@ -110,7 +110,8 @@ class HaClusterWithAddonsApplyTest {
   void reRunningChangesNothing() {
     BuildResult again = cluster(Traefik.defaults()).apply(options());
 
-    assertThat(again.ran()).as("only the step that reads join secrets runs every time").containsExactly("join-credentials@master1");
+    assertThat(again.ran()).as("only the facts and the step that reads join secrets run every time")
+        .filteredOn(id -> !id.startsWith("facts@")).containsExactly("join-credentials@master1");
   }
 
   @Test
@@ -120,7 +121,7 @@ class HaClusterWithAddonsApplyTest {
 
     BuildResult moved = cluster(Traefik.defaults().onNodes("worker1", "worker2")).apply(options());
 
-    assertThat(moved.ran()).containsExactlyInAnyOrder("join-credentials@master1", "load-balancer@lb1", "load-balancer@lb2",
+    assertThat(moved.ran()).filteredOn(id -> !id.startsWith("facts@")).containsExactlyInAnyOrder("join-credentials@master1", "load-balancer@lb1", "load-balancer@lb2",
         "traefik");
     assertThat(sandbox.host("lb1").readFile("/etc/haproxy/haproxy.cfg")).contains("server worker1 198.18.4.41:443 check")
         .doesNotContain("server master1 198.18.4.31:443");

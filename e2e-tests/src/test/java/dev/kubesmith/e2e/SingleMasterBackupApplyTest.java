@@ -55,7 +55,8 @@ class SingleMasterBackupApplyTest {
       assertThat(log).as("the MinIO root password never reaches the log").doesNotContain(generated);
 
       BuildResult second = cluster.apply(ApplyOptions.defaults().stateDirectory(state));
-      assertThat(second.ran()).as("only the steps that read secrets run again")
+      assertThat(second.ran()).as("only the facts and the steps that read secrets run again")
+          .filteredOn(id -> !id.startsWith("facts@"))
           .containsExactlyInAnyOrder("join-credentials@master1", "minio-credentials@nfs1");
       assertThat(MinioCredentials.read(api.client()).password()).isEqualTo(generated);
     }

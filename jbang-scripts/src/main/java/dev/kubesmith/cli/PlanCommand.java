@@ -92,9 +92,13 @@ final class PlanCommand implements Callable<Integer> {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       failures.add(KubesmithCli.INVALID_INPUT, "--out " + out + ": exists and is not a directory; "
           + "choose a new or empty directory");
-    } else if (Files.isDirectory(out) && !Files.exists(out.resolve("plan.json")) && !isEmpty(out)) {
-      failures.add(KubesmithCli.INVALID_INPUT, "--out " + out + ": is not empty and holds no earlier plan; "
-          + "choose a new or empty directory");
+    } else if (Files.isDirectory(out) && !isEmpty(out)) {
+      // Only a plan kubesmith wrote, unchanged, is replaced: refuse before anything is planned or written.
+      try {
+        Plan.requireRenderable(out);
+      } catch (UncheckedIOException e) {
+        failures.add(KubesmithCli.INVALID_INPUT, "--out " + out + ": " + e.getCause().getMessage());
+      }
     }
   }
 

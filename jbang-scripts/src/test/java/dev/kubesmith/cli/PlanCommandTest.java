@@ -153,14 +153,27 @@ class PlanCommandTest {
   void replacesAnEarlierPlanInTheSameDirectory() throws IOException {
     Path out = tmp.resolve("plan");
     assertThat(planClusterA(out, "--vip", "192.168.4.100").exitCode()).isZero();
-    Files.writeString(out.resolve("stale.txt"), "from an earlier plan");
 
     CliRun again = planClusterA(out, "--vip", "192.168.4.101");
 
-    assertThat(again.exitCode()).isZero();
-    assertThat(out.resolve("stale.txt")).doesNotExist();
+    assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(Files.readString(out.resolve("hosts/master1/etc/kubernetes/kubeadm-config.yaml")))
         .contains("192.168.4.101:6443");
+  }
+
+  @Test
+  void keepsAUserFileInAnEarlierPlanAndRefusesToReplaceIt() throws IOException {
+    Path out = tmp.resolve("plan");
+    assertThat(planClusterA(out, "--vip", "192.168.4.100").exitCode()).isZero();
+    Files.writeString(out.resolve("notes.txt"), "mine");
+
+    CliRun again = planClusterA(out, "--vip", "192.168.4.101");
+
+    assertThat(again.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
+    assertThat(again.errLines()).singleElement().asString().contains("--out " + out, "notes.txt", "not written by kubesmith");
+    assertThat(out.resolve("notes.txt")).hasContent("mine");
+    assertThat(Files.readString(out.resolve("hosts/master1/etc/kubernetes/kubeadm-config.yaml")))
+        .contains("192.168.4.100:6443");
   }
 
   @Test

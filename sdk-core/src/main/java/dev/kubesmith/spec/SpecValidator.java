@@ -142,11 +142,13 @@ public final class SpecValidator {
 
   private static void bastions(ClusterSpec spec, List<Problem> p) {
     List<Host> bastions = spec.withRole(Role.BASTION);
-    if (bastions.size() > 1) {
-      // With two, none is chosen: the firewall would admit SSH from anywhere.
+    // With two and none chosen, the firewall could not know which one to admit SSH from.
+    boolean chosen = spec.bastionHost().filter(b -> b.has(Role.BASTION)).isPresent();
+    if (bastions.size() > 1 && !chosen) {
       p.add(new Problem("hosts.bastion", String.join(", ", bastions.stream().map(Host::name).toList()),
-          "more than one host has role bastion; SSH is admitted from one bastion only",
-          "keep the role bastion on one host, e.g. " + bastions.get(0).name() + ", and remove it from the others"));
+          "more than one host has role bastion and none is chosen; SSH is admitted from one bastion only",
+          "name the bastion SSH goes through (Ssh.bastion(\"" + bastions.get(0).name() + "\"), --bastion "
+          + bastions.get(0).name() + " in the CLI), or keep the role bastion on one host"));
     }
   }
 

@@ -19,17 +19,28 @@ class HostRulesTest {
   }
 
   @Test
-  void rejectsTwoBastions() {
+  void rejectsTwoBastionsWhenNoneIsChosen() {
     List<Host> hosts = haHosts();
     hosts.add(Host.builder().name("bastion2").privateIp("192.168.4.11").publicIp("203.0.113.11")
         .addRoles(Role.BASTION).build());
-    ClusterSpec spec = haBuilder().hosts(hosts).build();
+    ClusterSpec spec = haBuilder().hosts(hosts).ssh(SshSettings.builder().user("ops").build()).build();
 
     assertThat(about(spec, "hosts.bastion")).singleElement().satisfies(p -> {
       assertThat(p.value()).isEqualTo("bastion, bastion2");
       assertThat(p.reason()).contains("more than one host has role bastion");
-      assertThat(p.fix()).contains("keep the role bastion on one host");
+      assertThat(p.fix()).contains("Ssh.bastion(\"bastion\")", "--bastion bastion", "keep the role bastion on one host");
     });
+  }
+
+  @Test
+  void acceptsTwoBastionsWhenTheSshSettingsChooseOne() {
+    List<Host> hosts = haHosts();
+    hosts.add(Host.builder().name("bastion2").privateIp("192.168.4.11").publicIp("203.0.113.11")
+        .addRoles(Role.BASTION).build());
+    ClusterSpec spec = haBuilder().hosts(hosts)
+        .ssh(SshSettings.builder().user("ops").bastion("bastion2").build()).build();
+
+    assertThat(about(spec, "hosts.bastion")).isEmpty();
   }
 
   @ParameterizedTest
