@@ -5,6 +5,8 @@ import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.exec.BuildExecutor;
 import dev.kubesmith.exec.BuildFailedException;
+import dev.kubesmith.exec.BuildLockedException;
+import dev.kubesmith.exec.ClusterLock;
 import dev.kubesmith.exec.Journal;
 import dev.kubesmith.exec.Retries;
 import dev.kubesmith.exec.RetryPolicy;
@@ -53,7 +55,8 @@ import picocli.CommandLine.Spec;
         KubesmithCli.INTERNAL + ":" + KubesmithCli.INTERNAL_TEXT,
         KubesmithCli.BUILD_FAILED + ":the snapshot failed on the master (the script is not installed, etcd did not "
             + "answer, ...); stderr names the host, command, exit code and stderr",
-        KubesmithCli.UNREACHABLE + ":the master could not be reached over SSH (through the bastion)"},
+        KubesmithCli.UNREACHABLE + ":the master could not be reached over SSH (through the bastion)",
+        KubesmithCli.BUILD_LOCKED + ":a build of this cluster (any operator) holds the cluster lock on the first master"},
     footer = {"%nExample:",
         "  kubesmith etcd-snapshot --inventory samples/clusterb_hosts --ssh-key id_ed25519 \\",
         "      --master master1"})
@@ -120,12 +123,21 @@ final class EtcdSnapshotCommand implements Callable<Integer> {
         .build();
     out().println("taking an etcd snapshot on " + on.name() + " (" + EtcdSnapshots.SCRIPT + ")");
     out().flush();
-    try (Journal none = Journal.inMemory()) {
+    // the cluster lock on the first master, on a connection of its own: never beside a build of this cluster
+    try (SshConnector lockConnector = SshConnector.forSpec(spec, c.ssh().flatMap(Ssh::passphrase), redactor);
+         ClusterLock lock = ClusterLock.acquire(lockConnector, lockConnector.target(spec.masters().get(0)),
+             "etcd-snapshot of " + spec.name(), RETRIES);
+         Journal none = Journal.inMemory()) {
       executor.execute(plan, none); // closes the runner and the connector
+    } catch (BuildLockedException e) {
+      err().println("error: " + e.getMessage());
+      return KubesmithCli.BUILD_LOCKED;
     } catch (BuildFailedException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof StepFailedException f && f.getCause() instanceof SshException s) {
-        err().println("error: " + on.name() + " could not be reached over SSH: " + s.getMessage());
+      SshException s = cause instanceof SshException direct ? direct // the cluster lock's connection
+          : cause instanceof StepFailedException f && f.getCause() instanceof SshException viaStep ? viaStep : null;
+      if (s != null) {
+        err().println("error: " + s.host() + " could not be reached over SSH: " + s.getMessage());
         return KubesmithCli.UNREACHABLE;
       }
       err().println("error: the etcd snapshot failed: " + (cause == null ? e.getMessage() : cause.getMessage()));

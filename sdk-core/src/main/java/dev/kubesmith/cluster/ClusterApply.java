@@ -3,7 +3,9 @@ package dev.kubesmith.cluster;
 import dev.kubesmith.bootstrap.KubeadmConfig;
 import dev.kubesmith.exec.BuildExecutor;
 import dev.kubesmith.exec.BuildResult;
+import dev.kubesmith.exec.ClusterLock;
 import dev.kubesmith.exec.Journal;
+import dev.kubesmith.exec.StateDirectory;
 import dev.kubesmith.exec.SshStepRunner;
 import dev.kubesmith.kube.ApiStepRunner;
 import dev.kubesmith.kube.KubernetesApi;
@@ -14,16 +16,15 @@ import dev.kubesmith.ssh.Redactor;
 import dev.kubesmith.ssh.SshConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 
 /** Wires a cluster's plan to the executor: SSH for host steps, the API (through the bastion) for cluster steps. */
 final class ClusterApply {
+  /** The full spec of the last apply, in the state directory: one-off operations plan from it. */
+  static final String SPEC_FILE = "spec.yaml";
+
   private ClusterApply() {}
 
   static BuildResult run(Cluster cluster, ApplyOptions options) {
@@ -31,16 +32,52 @@ final class ClusterApply {
   }
 
   /**
-   * Runs a plan on the cluster's hosts and API. The build journal's lock is held throughout; with
-   * {@code oneOff} the steps are not journaled (an operation such as a restore runs every time it is
-   * asked for), otherwise finished steps are recorded and skipped next time.
+   * Runs a plan on the cluster's hosts and API, holding the state directory's lock and the cluster
+   * lock on the first master throughout. With {@code oneOff} the steps are not journaled (an
+   * operation such as a restore runs every time it is asked for) and spec.yaml is left as the last
+   * apply wrote it; otherwise finished steps are recorded and skipped next time, and the full spec
+   * is written to {@code <state directory>/spec.yaml} (0600) for later one-off operations.
    */
   static BuildResult run(Cluster cluster, Plan plan, ApplyOptions options, boolean oneOff) {
     ClusterSpec spec = cluster.spec();
     Redactor redactor = new Redactor();
     SshConnector connector = SshConnector.forSpec(spec,
         cluster.ssh().flatMap(Ssh::passphrase), redactor);
+    Path state = options.stateDirectory(spec.name());
+    BuildExecutor executor = executor(cluster, options, connector, redactor);
+    // the lock has a connection of its own: the build's may drop and be made again, the lock's session must not
+    SshConnector lockConnector = SshConnector.forSpec(spec, cluster.ssh().flatMap(Ssh::passphrase), redactor);
+    try (lockConnector; Journal journal = Journal.open(state)) {
+      if (!oneOff) {
+        writePrivate(state.resolve(SPEC_FILE), spec.toYaml());
+      }
+      String what = (oneOff ? "operation on " : "apply of ") + spec.name();
+      try (ClusterLock lock = lock(spec, lockConnector, options, what)) {
+        if (oneOff) {
+          try (Journal none = Journal.inMemory()) {
+            return executor.execute(plan, none);
+          }
+        }
+        return executor.execute(plan, journal);
+      }
+    } finally {
+      connector.close(); // the executor closed its runner; the lock had a connection of its own
+    }
+  }
+
+  /** The cluster lock on the first master; none for a spec without masters (nothing to build). */
+  private static ClusterLock lock(ClusterSpec spec, SshConnector connector, ApplyOptions options, String what) {
+    if (spec.masters().isEmpty()) {
+      return null;
+    }
+    return ClusterLock.acquire(connector, connector.target(spec.masters().get(0)), what, options.retries());
+  }
+
+  private static BuildExecutor executor(Cluster cluster, ApplyOptions options, SshConnector connector,
+      Redactor redactor) {
+    ClusterSpec spec = cluster.spec();
     Path kubeconfigFile = options.kubeconfig(spec.name());
+    // made anew after a failure with no HTTP response: each time a forward over the current bastion connection
     ApiStepRunner api = new ApiStepRunner(kubeconfig -> {
       writePrivate(kubeconfigFile, kubeconfig);
       if (spec.bastionHost().isEmpty() || options.isDirectApi()) {
@@ -52,29 +89,17 @@ final class ClusterApply {
     }, options.retries(), options.readyTimeout());
     SshStepRunner runner = new SshStepRunner(connector, h -> connector.target(spec.requireHost(h)),
         Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api, options.retries());
-    BuildExecutor executor = BuildExecutor.builder().runner(runner).listener(options.listener())
-        .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor).build();
-    try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {
-      if (oneOff) {
-        try (Journal none = Journal.inMemory()) {
-          return executor.execute(plan, none);
-        }
-      }
-      return executor.execute(plan, journal);
-    }
+    return BuildExecutor.builder().runner(runner).listener(options.listener())
+        .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor)
+        .build();
   }
 
   /** Writes a file only its owner can read, atomically (kubeconfigs hold cluster-admin credentials). */
   static void writePrivate(Path file, String content) {
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".kubesmith-", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      StateDirectory.writePrivate(file, content);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.kubesmith.exec;
 import dev.kubesmith.plan.Plan;
 import dev.kubesmith.plan.Step;
 import dev.kubesmith.ssh.Redactor;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,7 +74,6 @@ public final class BuildExecutor {
   /** Runs the plan; the runner is closed when this returns or throws. */
   public BuildResult execute(Plan plan, Journal journal) {
     long start = System.nanoTime();
-    RetryRegistry registry = retries.registry();
     List<Step> steps = plan.steps();
     Map<String, Integer> waiting = new HashMap<>();
     Map<String, List<Step>> dependents = new HashMap<>();
@@ -93,7 +90,7 @@ public final class BuildExecutor {
     List<String> ran = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     List<String> completed = new ArrayList<>();
-    List<Throwable> failures = new ArrayList<>();
+    List<Retries.GaveUp> failures = new ArrayList<>();
     int[] running = {0};
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, threads());
     try {
@@ -111,11 +108,13 @@ public final class BuildExecutor {
               busyHosts.add(slot);
               running[0]++;
               pool.execute(() -> {
-                Throwable error = null;
+                Retries.GaveUp error = null;
                 try {
-                  runOne(s, journal, registry, ran, skipped);
+                  runOne(s, journal, ran, skipped);
+                } catch (Retries.RetriesExhausted e) {
+                  error = e.gaveUp();
                 } catch (Throwable t) {
-                  error = t;
+                  error = new Retries.GaveUp(t, 1, Duration.ZERO);
                 }
                 synchronized (this) {
                   running[0]--;
@@ -130,7 +129,7 @@ public final class BuildExecutor {
                     }
                   } else {
                     failures.add(error);
-                    listener.stepFailed(s, error);
+                    listener.stepFailed(s, error.error());
                   }
                   notifyAll();
                 }
@@ -149,7 +148,7 @@ public final class BuildExecutor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancel();
-      failures.add(e);
+      failures.add(new Retries.GaveUp(e, 1, Duration.ZERO));
     } finally {
       pool.shutdownNow();
       awaitQuietly(pool);
@@ -157,19 +156,35 @@ public final class BuildExecutor {
     }
     Duration wall = Duration.ofNanos(System.nanoTime() - start);
     if (!failures.isEmpty()) {
-      Throwable first = failures.get(0);
-      throw new BuildFailedException(first.getMessage() + (failures.size() > 1 ? " (and " + (failures.size() - 1)
-          + " more failures)" : "") + "; " + completed.size() + " of " + steps.size()
-          + " steps are done and journaled: run the build again to resume", first, completed, false);
+      throw failed(failures, done(steps, completed, journal), steps.size(), completed);
     }
     if (completed.size() < steps.size()) {
-      throw new BuildFailedException("build cancelled after " + completed.size() + " of " + steps.size()
+      throw new BuildFailedException("build cancelled after " + done(steps, completed, journal) + " of " + steps.size()
           + " steps; run it again to resume", null, completed, true);
     }
     return new BuildResult(ran, skipped, wall);
   }
 
-  private void runOne(Step s, Journal journal, RetryRegistry registry, List<String> ran, List<String> skipped) {
+  /**
+   * The message names the first failure, how often it was tried, how much of the plan is done (done
+   * in this build or in the journal from an earlier one) and what to do: "run the build again" only
+   * where running it again can help ({@link Fault#advice()}).
+   */
+  private static BuildFailedException failed(List<Retries.GaveUp> failures, long done, int total, List<String> completed) {
+    Retries.GaveUp first = failures.get(0);
+    String tries = first.attempts() > 1 ? " (tried " + first.attempts() + " times over "
+        + Math.max(1, first.elapsed().toSeconds()) + " s)" : "";
+    String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more failures)" : "";
+    return new BuildFailedException(first.error().getMessage() + tries + more + "; " + done + " of " + total
+        + " steps are done: " + Fault.of(first.error()).advice(), first.error(), completed, false);
+  }
+
+  private static long done(List<Step> steps, List<String> completed, Journal journal) {
+    Set<String> finished = new HashSet<>(completed);
+    return steps.stream().filter(s -> finished.contains(s.id()) || journal.isDone(s)).count();
+  }
+
+  private void runOne(Step s, Journal journal, List<String> ran, List<String> skipped) {
     // secrets and facts are not journaled: steps reading them run on every apply
     boolean capturesSecrets = !s.captures().isEmpty() || !s.facts().isEmpty();
     if (!capturesSecrets && journal.isDone(s)) {
@@ -177,21 +192,19 @@ public final class BuildExecutor {
       listener.stepSkipped(s, "done in an earlier build (journal)");
       return;
     }
-    Retry retry = registry.retry(Retries.COMMAND + ":" + s.id(), Retries.COMMAND);
-    retry.getEventPublisher().onRetry(e -> {
-      LOG.info("{}: retrying in {} ms after: {}", s.id(), e.getWaitInterval().toMillis(),
-          e.getLastThrowable() == null ? "" : context.redactor().redact(e.getLastThrowable().getMessage()));
-      listener.stepRetried(s, e.getNumberOfRetryAttempts(), e.getWaitInterval(), e.getLastThrowable());
-    });
     long t0 = System.nanoTime();
-    boolean wasDone = Retry.decorateSupplier(retry, () -> {
+    boolean wasDone = retries.run(() -> {
       if (!capturesSecrets && runner.alreadyDone(s, context)) {
         return true;
       }
       listener.stepStarted(s);
       runner.run(s, context);
       return false;
-    }).get();
+    }, (attempt, wait, error) -> {
+      LOG.info("{}: retrying in {} ms after: {}", s.id(), wait.toMillis(),
+          error == null ? "" : context.redactor().redact(error.getMessage()));
+      listener.stepRetried(s, attempt, wait, error);
+    }, () -> cancelRequested);
     journal.markDone(s);
     if (wasDone) {
       skipped.add(s.id());

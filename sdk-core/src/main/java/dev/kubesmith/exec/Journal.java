@@ -4,9 +4,12 @@ import dev.kubesmith.plan.FileArtifact;
 import dev.kubesmith.plan.Step;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +20,14 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
- * The record of completed steps of one cluster, and the lock that keeps two builds off it. A step
- * is done when the journal holds its id with the same fingerprint (a hash of its files, commands
- * and check, never of secret values), so a changed step runs again. Lines are appended and flushed
- * as steps finish, so a build killed mid-way resumes where it stopped.
+ * The record of completed steps of one cluster, and the lock that keeps two builds off its state
+ * directory. A step is done when the journal holds its id with the same fingerprint (a hash of its
+ * files, commands and check, never of secret values), so a changed step runs again. Lines are
+ * appended whole and forced to disk as steps finish, so a build killed mid-way resumes where it stopped.
  *
  * <pre>{@code
  * try (Journal j = Journal.open(Path.of(".kubesmith/clustera"))) {   // throws BuildLockedException if a build holds it
@@ -32,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Journal implements AutoCloseable {
   private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+  private static final Pattern LINE = Pattern.compile("[0-9a-f]{32} \\S+");
   private final Path dir;
   private final Path file;
   private final FileChannel lockChannel;
@@ -43,41 +49,43 @@ public final class Journal implements AutoCloseable {
     this.file = dir.resolve("journal.log");
     this.lockChannel = lockChannel;
     this.lock = lock;
-    if (Files.exists(file)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String[] f = line.split(" ", 2);
-        if (f.length == 2) {
-          done.put(f[1], f[0]);
-        }
-      }
+    if (lockChannel != null && Files.exists(file)) {
+      read();
     }
   }
 
-  /** Opens (creating) the journal in {@code dir} and takes its lock. */
+  /**
+   * Opens (creating, mode 0700) the journal in {@code dir} and takes its lock. The lock is the OS's:
+   * it goes away with the process holding it, however that process ends. When anything after taking
+   * it fails (a full disk, a damaged journal), it is released before this throws.
+   */
   public static Journal open(Path dir) {
     Path d = dir.toAbsolutePath().normalize();
+    if (!HELD_IN_THIS_JVM.add(d)) {
+      throw new BuildLockedException(d, "another build in this process");
+    }
+    FileChannel ch = null;
+    FileLock l = null;
     try {
-      Files.createDirectories(d);
-      if (!HELD_IN_THIS_JVM.add(d)) {
-        throw new BuildLockedException(d, "another build in this process");
-      }
-      FileChannel ch = FileChannel.open(d.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock l;
+      StateDirectory.create(d);
+      ch = FileChannel.open(d.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         l = ch.tryLock();
       } catch (OverlappingFileLockException e) {
         l = null;
       }
       if (l == null) {
-        ch.close();
-        HELD_IN_THIS_JVM.remove(d);
         throw new BuildLockedException(d, "another process");
       }
-      ch.truncate(0).write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+      writeFully(ch.truncate(0), (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
       return new Journal(d, ch, l);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      release(l, ch);
       HELD_IN_THIS_JVM.remove(d);
-      throw new UncheckedIOException("cannot open the build journal in " + d + ": " + e.getMessage(), e);
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new UncheckedIOException("cannot open the build journal in " + d + ": " + e.getMessage(), (IOException) e);
     }
   }
 
@@ -90,6 +98,54 @@ public final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the journal, first cutting off a last line without its newline: a write the disk did not
+   * take whole (that step runs again; its check decides). Anything else unreadable is refused naming
+   * the file, the line and what to do.
+   */
+  private void read() throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int end = bytes.length;
+    while (end > 0 && bytes[end - 1] != '\n') {
+      end--;
+    }
+    if (end < bytes.length) {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        ch.truncate(end);
+        ch.force(false);
+      }
+    }
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    int lineNo = 0;
+    for (int from = 0, i = 0; i < end; i++) {
+      if (bytes[i] != '\n') {
+        continue;
+      }
+      lineNo++;
+      String line;
+      try {
+        line = utf8.decode(ByteBuffer.wrap(bytes, from, i - from)).toString();
+      } catch (CharacterCodingException e) {
+        throw corrupt(lineNo, "is not UTF-8 text");
+      }
+      from = i + 1;
+      if (line.isBlank()) {
+        continue;
+      }
+      if (!LINE.matcher(line).matches()) {
+        throw corrupt(lineNo, "is not '<fingerprint> <step id>'");
+      }
+      String[] f = line.split(" ", 2);
+      done.put(f[1], f[0]);
+    }
+  }
+
+  private IOException corrupt(int line, String why) {
+    return new IOException("line " + line + " of " + file + " " + why + ": the file is damaged or was not written by"
+        + " kubesmith. Move it away (mv " + file + " " + file + ".damaged) and run the build again: the steps' checks"
+        + " then decide on the hosts what is done");
+  }
+
   public Path directory() {
     return dir;
   }
@@ -98,18 +154,51 @@ public final class Journal implements AutoCloseable {
     return fingerprint(step).equals(done.get(step.id()));
   }
 
-  /** Records the step as done (appended and forced to disk before returning). */
+  /**
+   * Records the step as done: appended and forced to disk before returning. A write the disk does
+   * not take whole is undone (the file keeps only whole lines) and throws.
+   */
   public synchronized void markDone(Step step) {
     String fp = fingerprint(step);
     done.put(step.id(), fp);
     if (lockChannel == null) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ch.write(java.nio.ByteBuffer.wrap((fp + " " + step.id() + "\n").getBytes(StandardCharsets.UTF_8)));
-      ch.force(false);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      long before = ch.size();
+      try {
+        writeFully(ch.position(before), (fp + " " + step.id() + "\n").getBytes(StandardCharsets.UTF_8));
+        ch.force(false);
+      } catch (IOException e) {
+        ch.truncate(before); // no half line for the next write to glue onto
+        throw e;
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the build journal " + file + ": " + e.getMessage(), e);
+      done.remove(step.id());
+      throw new UncheckedIOException("cannot write the build journal " + file + ": " + e.getMessage()
+          + "; free space there and run the build again (step " + step.id() + " is done but not recorded: its check"
+          + " decides next time)", e);
+    }
+  }
+
+  /** FileChannel.write may write less than asked (a nearly full disk): loop until all is written or it throws. */
+  private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    while (buf.hasRemaining()) {
+      ch.write(buf);
+    }
+  }
+
+  private static void release(FileLock l, FileChannel ch) {
+    try {
+      if (l != null) {
+        l.release();
+      }
+      if (ch != null) {
+        ch.close();
+      }
+    } catch (IOException e) {
+      LoggerFactory.getLogger(Journal.class).debug("releasing the journal lock: {}", e.getMessage());
     }
   }
 
@@ -147,13 +236,7 @@ public final class Journal implements AutoCloseable {
     if (lockChannel == null) {
       return;
     }
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      HELD_IN_THIS_JVM.remove(dir);
-    }
+    release(lock, lockChannel);
+    HELD_IN_THIS_JVM.remove(dir);
   }
 }

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Runs host steps over SSH: uploads the step's files (secrets filled in on the way), runs its
@@ -25,16 +24,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class SshStepRunner implements StepRunner {
-  /** Package-manager lock contention: worth retrying. */
-  private static final Pattern TRANSIENT = Pattern.compile(
-      "Could not get lock|Unable to acquire the dpkg|dpkg frontend lock|is another process using it|"
-          + "Waiting for process with pid|another app is currently holding|Temporary failure resolving|"
-          + "Connection timed out|Could not connect to", Pattern.CASE_INSENSITIVE);
   private final SshConnector connector;
   private final Function<String, SshTarget> targets;
   private final Duration commandTimeout;
   private final StepRunner apiRunner;
-  private final Retries retries;
   private final Map<String, HostConnection> connections = new ConcurrentHashMap<>();
 
   public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
@@ -42,10 +35,14 @@ public final class SshStepRunner implements StepRunner {
     this(connector, targets, commandTimeout, apiRunner, Retries.ofDefaults());
   }
 
-  /** With the build's retries: connection attempts use the {@value Retries#CONNECT} policy. */
+  /**
+   * With the build's retries. The runner itself does not retry: it classifies each failure
+   * ({@link Fault}) and the executor retries the whole step, so attempts never multiply.
+   *
+   * @param retries not used here any more (the executor's retries apply); kept so callers compile
+   */
   public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
       StepRunner apiRunner, Retries retries) {
-    this.retries = retries;
     this.connector = connector;
     this.targets = targets;
     this.commandTimeout = commandTimeout;
@@ -60,7 +57,44 @@ public final class SshStepRunner implements StepRunner {
     if (step.check().isEmpty()) {
       return false;
     }
-    return exec(step, step.check().get(), ctx, false).ok();
+    // the check may run a script the step uploads: it only counts once the host holds this build's files
+    return filesAreCurrent(step, ctx) && exec(step, step.check().get(), ctx, false).ok();
+  }
+
+  /**
+   * Whether every file the step writes is on the host with the content (secrets and facts filled)
+   * and mode this build would upload: SHA-256 and octal mode read with one command.
+   */
+  private boolean filesAreCurrent(Step step, StepContext ctx) {
+    if (step.files().isEmpty()) {
+      return true;
+    }
+    StringBuilder cmd = new StringBuilder("for f in");
+    step.files().forEach(f -> cmd.append(' ').append(HostConnection.quote(f.path())));
+    cmd.append("; do if [ -f \"$f\" ]; then echo \"$(sha256sum < \"$f\" | cut -d' ' -f1) $(stat -c %a \"$f\")\";"
+        + " else echo missing; fi; done");
+    CommandResult r = exec(step, cmd.toString(), ctx, true);
+    String[] lines = r.stdout().strip().split("\n");
+    if (!r.ok() || lines.length != step.files().size()) {
+      return false;
+    }
+    for (int i = 0; i < lines.length; i++) {
+      FileArtifact f = step.files().get(i);
+      String want = sha256(ctx.fill(f.content())) + " " + Integer.toOctalString(f.mode());
+      if (!lines[i].strip().equals(want)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -81,7 +115,7 @@ public final class SshStepRunner implements StepRunner {
       CommandResult r = exec(step, command, ctx, false);
       if (!r.ok()) {
         String tail = ctx.redactor().redact(r.stderrTail(10));
-        if (TRANSIENT.matcher(r.stderr()).find()) {
+        if (Fault.isTransientCommand(r.exitCode(), r.stderr())) {
           throw new TransientStepException(host, step.id(), command, r.exitCode(), tail, null);
         }
         throw new StepFailedException(host, step.id(), command, r.exitCode(), tail, null);
@@ -107,20 +141,34 @@ public final class SshStepRunner implements StepRunner {
 
   private CommandResult exec(Step step, String command, StepContext ctx, boolean quiet) {
     String host = step.host().orElseThrow();
+    HostConnection c;
     try {
-      HostConnection c = connection(host);
-      String filled = ctx.fill(command);
+      c = connection(host);
+    } catch (SshException e) {
+      throw failure(step, host, command, e);
+    }
+    String filled = ctx.fill(command);
+    try {
       return quiet ? c.runQuietly(filled, commandTimeout) : c.run(filled, commandTimeout);
     } catch (SshException e) {
+      if (e.kind() == SshException.Kind.TIMEOUT) {
+        // the connection was up and the command started: it may go on running on the host
+        drop(host);
+        throw new CommandTimeoutException(host, step.id(), command, commandTimeout, e);
+      }
       throw failure(step, host, command, e);
     }
   }
 
-  private RuntimeException failure(Step step, String host, String command, SshException e) {
+  private void drop(String host) {
     HostConnection dropped = connections.remove(host);
     if (dropped != null) {
       dropped.close();
     }
+  }
+
+  private RuntimeException failure(Step step, String host, String command, SshException e) {
+    drop(host);
     if (e.isTransient()) {
       return new TransientStepException(host, step.id(), command, null, null, e);
     }
@@ -135,9 +183,7 @@ public final class SshStepRunner implements StepRunner {
     if (c != null) {
       c.close();
     }
-    SshTarget target = targets.apply(host);
-    HostConnection fresh = io.github.resilience4j.retry.Retry.decorateSupplier(
-        retries.retry(Retries.CONNECT, host), () -> connector.connect(target)).get();
+    HostConnection fresh = connector.connect(targets.apply(host)); // retried by the executor, with the step
     connections.put(host, fresh);
     return fresh;
   }

@@ -15,7 +15,13 @@ public class StepFailedException extends RuntimeException {
   private final String stderrTail;
 
   public StepFailedException(String host, String step, String command, Integer exitCode, String stderrTail, Throwable cause) {
-    super(format(host, step, command, exitCode, stderrTail, cause), cause);
+    this(format(host, step, command, exitCode, stderrTail, cause), host, step, command, exitCode, stderrTail, cause);
+  }
+
+  /** With a message of the subclass's own. */
+  protected StepFailedException(String message, String host, String step, String command, Integer exitCode,
+      String stderrTail, Throwable cause) {
+    super(message, cause);
     this.host = host;
     this.step = step;
     this.command = command;

@@ -1,6 +1,7 @@
 package dev.kubesmith.kube;
 
 import dev.kubesmith.bootstrap.Bootstrap;
+import dev.kubesmith.exec.Fault;
 import dev.kubesmith.exec.Retries;
 import dev.kubesmith.exec.StepContext;
 import dev.kubesmith.exec.StepFailedException;
@@ -10,7 +11,6 @@ import dev.kubesmith.plan.Manifest;
 import dev.kubesmith.plan.Secrets;
 import dev.kubesmith.plan.Step;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -19,12 +19,13 @@ import java.util.function.Supplier;
  * Runs cluster steps through the Kubernetes API: waits for the step's nodes to be Ready, then
  * server-side applies its manifests (secret placeholders filled in). A step is already done when its nodes are Ready and every object
  * carries the hash kubesmith applied. The API client is made on first use from the admin kubeconfig
- * the build captured, through {@code endpoint} (e.g. an SSH forward through the bastion).
+ * the build captured, through {@code endpoint} (e.g. an SSH forward through the bastion), and made
+ * again after a failure with no HTTP response (the forward's SSH connection may have died).
  */
 public final class ApiStepRunner implements StepRunner {
   private final Function<String, KubernetesApi> connect;
-  private final Retries retries;
   private final Duration readyTimeout;
+  private final boolean ownsClient;
   private KubernetesApi api;
 
   /**
@@ -32,9 +33,13 @@ public final class ApiStepRunner implements StepRunner {
    * @param readyTimeout how long to wait for nodes to be Ready
    */
   public ApiStepRunner(Function<String, KubernetesApi> connect, Retries retries, Duration readyTimeout) {
+    this(connect, readyTimeout, true);
+  }
+
+  private ApiStepRunner(Function<String, KubernetesApi> connect, Duration readyTimeout, boolean ownsClient) {
     this.connect = connect;
-    this.retries = retries;
     this.readyTimeout = readyTimeout;
+    this.ownsClient = ownsClient;
   }
 
   /**
@@ -44,7 +49,7 @@ public final class ApiStepRunner implements StepRunner {
   public static ApiStepRunner of(KubernetesApi api, Retries retries, Duration readyTimeout) {
     ApiStepRunner runner = new ApiStepRunner(kubeconfig -> {
       throw new IllegalStateException("unused: the client is given");
-    }, retries, readyTimeout);
+    }, readyTimeout, false);
     runner.api = api;
     return runner;
   }
@@ -106,17 +111,33 @@ public final class ApiStepRunner implements StepRunner {
     return Secrets.referencedIn(m.yaml()).isEmpty() ? m : Manifest.of(m.name(), ctx.fill(m.yaml()));
   }
 
-  /** API calls retried on 5xx/429 and connection faults ({@value Retries#KUBERNETES_API}); the rest fail at once. */
+  /**
+   * One attempt of an API call; a failure is classified ({@link Fault}) and the executor retries the
+   * step when it is transient, so neither this runner nor fabric8 retries on its own. A failure with
+   * no HTTP response drops the client (and its SSH forward): the next attempt makes both anew over
+   * the current bastion connection instead of talking to a forward whose connection died.
+   */
   private <T> T call(Step step, String what, Supplier<T> body) {
-    Retry retry = retries.retry(Retries.KUBERNETES_API, step.id());
     try {
-      return Retry.decorateSupplier(retry, body).get();
+      return body.get();
     } catch (KubernetesClientException e) {
-      String msg = "Kubernetes API " + what + " failed (HTTP " + e.getCode() + "): " + e.getMessage();
-      if (Retries.isTransient().test(e)) {
+      boolean noResponse = e.getCode() < 1;
+      if (noResponse) {
+        reconnectNextTime();
+      }
+      String msg = "Kubernetes API " + what + " failed (" + (noResponse ? "no HTTP response" : "HTTP " + e.getCode())
+          + "): " + e.getMessage();
+      if (Fault.of(e).isTransient()) {
         throw new TransientStepException(null, step.id(), null, null, msg, e);
       }
       throw new StepFailedException(null, step.id(), null, null, msg, e);
+    }
+  }
+
+  private synchronized void reconnectNextTime() {
+    if (ownsClient && api != null) {
+      api.close();
+      api = null;
     }
   }
 

@@ -67,6 +67,7 @@ public final class KubernetesApi implements AutoCloseable {
     server.ifPresent(config::setMasterUrl);
     config.setRequestTimeout(30_000);
     config.setConnectionTimeout(15_000);
+    config.setRequestRetryBackoffLimit(0); // the executor retries the step: fabric8's own retries would nest
     return new KubernetesApi(new KubernetesClientBuilder().withConfig(config).build());
   }
 
