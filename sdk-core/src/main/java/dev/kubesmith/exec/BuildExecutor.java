@@ -160,13 +160,25 @@ public final class BuildExecutor {
       Throwable first = failures.get(0);
       throw new BuildFailedException(first.getMessage() + (failures.size() > 1 ? " (and " + (failures.size() - 1)
           + " more failures)" : "") + "; " + completed.size() + " of " + steps.size()
-          + " steps are done and journaled: run the build again to resume", first, completed, false);
+          + " steps are done and journaled: " + resumeHint(first), first, completed, false);
     }
     if (completed.size() < steps.size()) {
       throw new BuildFailedException("build cancelled after " + completed.size() + " of " + steps.size()
           + " steps; run it again to resume", null, completed, true);
     }
     return new BuildResult(ran, skipped, wall);
+  }
+
+  /** A changed host key or a refused login fails every re-run the same way until the operator fixes it. */
+  private static String resumeHint(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof dev.kubesmith.ssh.SshException s && (s.kind() == dev.kubesmith.ssh.SshException.Kind.HOST_KEY
+          || s.kind() == dev.kubesmith.ssh.SshException.Kind.AUTHENTICATION)) {
+        return "running the build again cannot help until " + s.host() + "'s " + (s.kind()
+            == dev.kubesmith.ssh.SshException.Kind.HOST_KEY ? "host key" : "login") + " is fixed as said above; then it resumes";
+      }
+    }
+    return "run the build again to resume";
   }
 
   private void runOne(Step s, Journal journal, RetryRegistry registry, List<String> ran, List<String> skipped) {

@@ -61,7 +61,7 @@ public final class ApiStepRunner implements StepRunner {
 
   @Override
   public boolean alreadyDone(Step step, StepContext ctx) {
-    return call(step, "check", () -> {
+    return call(step, ctx, "check", () -> {
       KubernetesApi k = api(ctx);
       if (!step.readyNodes().isEmpty()) {
         try {
@@ -77,7 +77,7 @@ public final class ApiStepRunner implements StepRunner {
 
   @Override
   public void run(Step step, StepContext ctx) {
-    call(step, "apply", () -> {
+    call(step, ctx, "apply", () -> {
       KubernetesApi k = api(ctx);
       if (!step.readyNodes().isEmpty()) {
         try {
@@ -107,16 +107,20 @@ public final class ApiStepRunner implements StepRunner {
   }
 
   /** API calls retried on 5xx/429 and connection faults ({@value Retries#KUBERNETES_API}); the rest fail at once. */
-  private <T> T call(Step step, String what, Supplier<T> body) {
+  private <T> T call(Step step, StepContext ctx, String what, Supplier<T> body) {
     Retry retry = retries.retry(Retries.KUBERNETES_API, step.id());
     try {
       return Retry.decorateSupplier(retry, body).get();
     } catch (KubernetesClientException e) {
-      String msg = "Kubernetes API " + what + " failed (HTTP " + e.getCode() + "): " + e.getMessage();
+      // API errors may quote the object (admission webhooks do): redacted like command output, and
+      // the cause replaced by a redacted copy, since its message and status quote the same
+      String msg = ctx.redactor().redact("Kubernetes API " + what + " failed (HTTP " + e.getCode() + "): " + e.getMessage());
+      KubernetesClientException safe = new KubernetesClientException(msg, e.getCode(), null);
+      safe.setStackTrace(e.getStackTrace());
       if (Retries.isTransient().test(e)) {
-        throw new TransientStepException(null, step.id(), null, null, msg, e);
+        throw new TransientStepException(null, step.id(), null, null, msg, safe);
       }
-      throw new StepFailedException(null, step.id(), null, null, msg, e);
+      throw new StepFailedException(null, step.id(), null, null, msg, safe);
     }
   }
 

@@ -67,7 +67,9 @@ public final class KubernetesApi implements AutoCloseable {
     server.ifPresent(config::setMasterUrl);
     config.setRequestTimeout(30_000);
     config.setConnectionTimeout(15_000);
-    return new KubernetesApi(new KubernetesClientBuilder().withConfig(config).build());
+    // never fabric8's wire log: it would write the bearer token and Secret bodies at TRACE
+    return new KubernetesApi(new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(NoWireLogging.factory()).build());
   }
 
   public KubernetesClient client() {
