@@ -30,6 +30,8 @@ public record Fault(Kind kind, Optional<Duration> retryAfter) {
     API(true),
     /** A command did not finish in time: not retried, the remote process may still be running. */
     COMMAND_TIMEOUT(false),
+    /** A host stopped answering its SSH keepalives: not retried, it is most likely down or cut off. */
+    UNRESPONSIVE(false),
     /** A host's key is unknown or changed: a re-run fails the same way until known_hosts is fixed. */
     HOST_KEY(false),
     /** The host refused the SSH key: a re-run fails the same way until the key or user is fixed. */
@@ -101,6 +103,7 @@ public record Fault(Kind kind, Optional<Duration> retryAfter) {
           case CONNECT, TIMEOUT -> Kind.CONNECTION;
           case HOST_KEY -> Kind.HOST_KEY;
           case AUTHENTICATION -> Kind.AUTHENTICATION;
+          case UNRESPONSIVE -> Kind.UNRESPONSIVE;
           case OTHER -> Kind.PERMANENT;
         }, Optional.empty());
       }
@@ -131,6 +134,8 @@ public record Fault(Kind kind, Optional<Duration> retryAfter) {
       case TRANSIENT_COMMAND, CONNECTION, API -> "run the build again to resume";
       case COMMAND_TIMEOUT -> "the remote process may still be running: check the host (ps, its logs) and let it finish"
           + " or stop it before you run the build again";
+      case UNRESPONSIVE -> "the host stopped answering (down, or its network cut): bring it back, check whether the"
+          + " command it was running finished, then run the build again";
       case HOST_KEY -> "running the build again fails the same way: verify the host's key out of band and fix"
           + " known_hosts, then run the build again";
       case AUTHENTICATION -> "running the build again fails the same way: fix the SSH user or key, then run the build"

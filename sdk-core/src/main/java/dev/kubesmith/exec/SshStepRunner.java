@@ -169,10 +169,11 @@ public final class SshStepRunner implements StepRunner {
 
   private RuntimeException failure(Step step, String host, String command, SshException e) {
     drop(host);
+    String where = e.host(); // the bastion, when the failure is the bastion's
     if (e.isTransient()) {
-      return new TransientStepException(host, step.id(), command, null, null, e);
+      return new TransientStepException(where, step.id(), command, null, null, e);
     }
-    return new StepFailedException(host, step.id(), command, null, null, e);
+    return new StepFailedException(where, step.id(), command, null, null, e);
   }
 
   private HostConnection connection(String host) {

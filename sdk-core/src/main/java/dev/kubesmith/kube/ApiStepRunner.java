@@ -66,7 +66,7 @@ public final class ApiStepRunner implements StepRunner {
 
   @Override
   public boolean alreadyDone(Step step, StepContext ctx) {
-    return call(step, "check", () -> {
+    return call(step, ctx, "check", () -> {
       KubernetesApi k = api(ctx);
       if (!step.readyNodes().isEmpty()) {
         try {
@@ -82,7 +82,7 @@ public final class ApiStepRunner implements StepRunner {
 
   @Override
   public void run(Step step, StepContext ctx) {
-    call(step, "apply", () -> {
+    call(step, ctx, "apply", () -> {
       KubernetesApi k = api(ctx);
       if (!step.readyNodes().isEmpty()) {
         try {
@@ -117,7 +117,7 @@ public final class ApiStepRunner implements StepRunner {
    * no HTTP response drops the client (and its SSH forward): the next attempt makes both anew over
    * the current bastion connection instead of talking to a forward whose connection died.
    */
-  private <T> T call(Step step, String what, Supplier<T> body) {
+  private <T> T call(Step step, StepContext ctx, String what, Supplier<T> body) {
     try {
       return body.get();
     } catch (KubernetesClientException e) {
@@ -125,12 +125,16 @@ public final class ApiStepRunner implements StepRunner {
       if (noResponse) {
         reconnectNextTime();
       }
-      String msg = "Kubernetes API " + what + " failed (" + (noResponse ? "no HTTP response" : "HTTP " + e.getCode())
-          + "): " + e.getMessage();
+      // API errors may quote the object (admission webhooks do): redacted like command output, and
+      // the cause replaced by a redacted copy, since its message and status quote the same
+      String msg = ctx.redactor().redact("Kubernetes API " + what + " failed (" + (noResponse ? "no HTTP response"
+          : "HTTP " + e.getCode()) + "): " + e.getMessage());
+      KubernetesClientException safe = new KubernetesClientException(msg, e.getCode(), null);
+      safe.setStackTrace(e.getStackTrace());
       if (Fault.of(e).isTransient()) {
-        throw new TransientStepException(null, step.id(), null, null, msg, e);
+        throw new TransientStepException(null, step.id(), null, null, msg, safe);
       }
-      throw new StepFailedException(null, step.id(), null, null, msg, e);
+      throw new StepFailedException(null, step.id(), null, null, msg, safe);
     }
   }
 

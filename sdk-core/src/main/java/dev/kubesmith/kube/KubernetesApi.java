@@ -68,7 +68,9 @@ public final class KubernetesApi implements AutoCloseable {
     config.setRequestTimeout(30_000);
     config.setConnectionTimeout(15_000);
     config.setRequestRetryBackoffLimit(0); // the executor retries the step: fabric8's own retries would nest
-    return new KubernetesApi(new KubernetesClientBuilder().withConfig(config).build());
+    // never fabric8's wire log: it would write the bearer token and Secret bodies at TRACE
+    return new KubernetesApi(new KubernetesClientBuilder().withConfig(config)
+        .withHttpClientFactory(NoWireLogging.factory()).build());
   }
 
   public KubernetesClient client() {

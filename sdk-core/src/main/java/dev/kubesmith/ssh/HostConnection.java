@@ -6,14 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.sftp.OpenMode;
-import net.schmizz.sshj.sftp.RemoteFile;
-import net.schmizz.sshj.sftp.SFTPClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HostConnection.class);
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(120);
   private final String host;
   private final SSHClient client;
   private final AutoCloseable via;
@@ -53,17 +50,17 @@ public final class HostConnection implements AutoCloseable {
     return client.isConnected() && client.isAuthenticated();
   }
 
-  /** Runs a shell command as root; a non-zero exit is a result, not an exception. */
+  /** Runs a shell command as root; a non-zero exit is a result, not an exception. Its stdin is closed. */
   public CommandResult run(String command, Duration timeout) {
-    return run(command, timeout, true);
+    return run(command, timeout, true, null);
   }
 
   /** Runs a command whose output is a secret: nothing of its output is logged. */
   public CommandResult runQuietly(String command, Duration timeout) {
-    return run(command, timeout, false);
+    return run(command, timeout, false, null);
   }
 
-  private CommandResult run(String command, Duration timeout, boolean logOutput) {
+  private CommandResult run(String command, Duration timeout, boolean logOutput, byte[] stdin) {
     String shown = redactor.redact(command);
     LOG.debug("{}$ {}", host, shown);
     long start = System.nanoTime();
@@ -79,6 +76,17 @@ public final class HostConnection implements AutoCloseable {
           "kubesmith-ssh-stdout-" + host);
       drainOut.setDaemon(true);
       drainOut.start();
+      // end of input at once (after the content, for an upload): nothing on a host may wait for a
+      // prompt answer (dpkg conffile questions, read, ...) until the command timeout
+      try (OutputStream in = cmd.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin);
+        }
+      } catch (IOException e) {
+        // the command ended without reading all of it (its exit status and stderr say why), or the
+        // connection is gone (join says so)
+        LOG.debug("{}: stdin closed early: {}", host, e.getMessage());
+      }
       cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (cmd.isOpen() && cmd.getExitStatus() == null) {
         cmd.close();
@@ -103,8 +111,20 @@ public final class HostConnection implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new SshException(host, SshException.Kind.OTHER, "interrupted while running: " + shown, e);
     } catch (IOException e) {
+      if (SshConnector.isUnanswered(e)) {
+        throw unresponsive("running `" + shown + "`", e);
+      }
       throw new SshException(host, SshConnector.kindOf(e), "failed to run '" + shown + "': " + e.getMessage(), e);
     }
+  }
+
+  /** The host went silent: say so, and that what ran there may still be running. */
+  private SshException unresponsive(String what, IOException e) {
+    return new SshException(host, SshException.Kind.UNRESPONSIVE, "stopped answering while " + what + ": "
+        + SshConnector.KEEPALIVE_MAX_MISSED + " SSH keepalives in a row went unanswered ("
+        + SshConnector.KEEPALIVE_MAX_MISSED * SshConnector.KEEPALIVE_INTERVAL_SECONDS + " s). The host is down or its"
+        + " network is cut, and the command may still be running there: check the host (console, power, firewall),"
+        + " then run the build again", e);
   }
 
   private String wrap(String command) {
@@ -138,30 +158,23 @@ public final class HostConnection implements AutoCloseable {
   }
 
   /**
-   * Writes a file atomically: SFTP to a temporary name, set owner and mode, then rename over the
-   * target, so a reader never sees half a file. Parent directories are created.
+   * Writes a file atomically, as root: the content goes through the command's stdin into a temporary
+   * file beside the target, created under umask 077 (so it is readable by nobody else, even with a
+   * non-root SSH user: there is no copy in /tmp), given owner and mode, renamed over the target (a
+   * reader never sees half a file), and relabelled for SELinux where SELinux is on (a file made in
+   * one place and moved keeps the label of where it was made). Parent directories are created.
    */
   public void upload(String path, byte[] content, int mode, String owner) {
-    String tmp = (sudo ? "/tmp/" : parentOf(path) + "/") + ".kubesmith-" + UUID.randomUUID();
-    try {
-      if (!sudo) {
-        require(run("mkdir -p " + quote(parentOf(path)), Duration.ofSeconds(30)), "create " + parentOf(path));
-      }
-      try (SFTPClient sftp = client.newSFTPClient();
-           RemoteFile f = sftp.open(tmp, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC))) {
-        f.write(0, content, 0, content.length);
-      }
-      String mv = "mkdir -p " + quote(parentOf(path)) + " && chown " + quote(owner) + " " + quote(tmp)
-          + " && chmod " + String.format("%04o", mode) + " " + quote(tmp) + " && mv -f " + quote(tmp) + " " + quote(path);
-      CommandResult r = run(mv, Duration.ofSeconds(30));
-      if (!r.ok()) {
-        run("rm -f " + quote(tmp), Duration.ofSeconds(30));
-        require(r, "install " + path);
-      }
-      LOG.debug("{}: wrote {} ({} bytes, {})", host, path, content.length, String.format("%04o", mode));
-    } catch (IOException e) {
-      throw new SshException(host, SshConnector.kindOf(e), "upload of " + path + " failed: " + e.getMessage(), e);
-    }
+    String dir = parentOf(path);
+    String script = "mkdir -p " + quote(dir) + " && umask 077"
+        + " && t=" + quote((dir.equals("/") ? "" : dir) + "/.kubesmith-" + UUID.randomUUID())
+        + " && trap 'rm -f \"$t\"' EXIT && cat > \"$t\" && chown " + quote(owner) + " \"$t\""
+        + " && chmod " + String.format("%04o", mode) + " \"$t\" && mv -f \"$t\" " + quote(path)
+        + " && if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled && command -v restorecon >/dev/null 2>&1;"
+        + " then restorecon " + quote(path) + "; fi";
+    CommandResult r = run(script, UPLOAD_TIMEOUT, true, content);
+    require(r, "install " + path);
+    LOG.debug("{}: wrote {} ({} bytes, {})", host, path, content.length, String.format("%04o", mode));
   }
 
   private void require(CommandResult r, String what) {

@@ -104,8 +104,9 @@ final class KnownHostsVerifier implements HostKeyVerifier {
       @Override
       protected boolean hostKeyChangedAction(String host, PublicKey key) {
         rejection = "host key of " + host + " CHANGED: known_hosts " + file + " has " + knownFingerprint(host, key)
-            + " but the host offered " + fingerprint(key) + "; if the host was rebuilt, remove its old line "
-            + "(ssh-keygen -R " + host + " -f " + file + "), otherwise treat this as an attack";
+            + " but the host offered " + fingerprint(key) + "; if the host was rebuilt, check the new fingerprint"
+            + " out of band, remove its old line (ssh-keygen -R '" + host + "' -f " + file + ") and add the new key,"
+            + " otherwise treat this as an attack. Running the build again fails the same way until known_hosts is fixed";
         return false;
       }
     };

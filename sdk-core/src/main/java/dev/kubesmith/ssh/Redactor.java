@@ -14,10 +14,15 @@ public final class Redactor {
   private static final java.util.regex.Pattern HEX_KEY = java.util.regex.Pattern.compile("\\b[0-9a-f]{64}\\b");
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
-  /** Registers a value to hide; values shorter than 4 characters are ignored (they would mask ordinary text). */
+  /**
+   * Registers a value to hide, and its base64 form (a Secret's {@code data}, as an API error or an
+   * admission webhook quotes the object); values shorter than 4 characters are ignored (they would
+   * mask ordinary text).
+   */
   public void add(String secret) {
     if (secret != null && secret.length() >= 4) {
       secrets.add(secret);
+      secrets.add(java.util.Base64.getEncoder().encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
   }
 
@@ -26,7 +31,8 @@ public final class Redactor {
       return null;
     }
     String out = text;
-    for (String s : secrets) {
+    // longest first: a secret that contains another is hidden whole
+    for (String s : secrets.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
       out = out.replace(s, "***");
     }
     out = BOOTSTRAP_TOKEN.matcher(out).replaceAll("***");
@@ -35,6 +41,6 @@ public final class Redactor {
 
   @Override
   public String toString() {
-    return "Redactor{" + secrets.size() + " secrets}";
+    return "Redactor{" + secrets.size() + " values hidden}";
   }
 }

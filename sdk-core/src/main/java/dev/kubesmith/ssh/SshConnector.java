@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import net.schmizz.keepalive.KeepAlive;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.keepalive.KeepAliveRunner;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
@@ -35,7 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SshConnector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
-  private static final DefaultConfig CONFIG = new DefaultConfig();
+  /**
+   * Seconds between keepalive requests (keepalive@openssh.com, which the server must answer). A
+   * host whose packets are dropped, not refused, sends no error: only a missed answer shows it.
+   */
+  public static final int KEEPALIVE_INTERVAL_SECONDS = 5;
+  /** Unanswered keepalives after which a host counts as dead: about 15-20 s after it stopped answering. */
+  public static final int KEEPALIVE_MAX_MISSED = 3;
+  private final DefaultConfig config;
   private final SshSettings settings;
   private final Optional<SshTarget> bastion;
   private final char[] passphrase;
@@ -50,6 +60,11 @@ public final class SshConnector implements AutoCloseable {
     this.passphrase = passphrase.orElse(null);
     this.redactor = redactor;
     this.knownHosts = settings.knownHosts().map(Path::of).orElseGet(() -> KnownHostsVerifier.defaultFile().toPath());
+    this.config = new DefaultConfig();
+    // answered keepalives, not one-way heartbeats: only an answer proves the peer is alive
+    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+    // sshj logs commands as sent (secrets filled in) at debug and whole packets at trace
+    config.setLoggerFactory(new RedactingLoggerFactory(redactor));
   }
 
   /** A connector for a spec: through its bastion (public IP if it has one) when it names one. */
@@ -108,7 +123,7 @@ public final class SshConnector implements AutoCloseable {
       client.authPublickey(b.user(), keys(client));
     } catch (IOException e) {
       close(client);
-      throw failure(b.name() + " (bastion)", e, verifier);
+      throw bastionFailure(b.name(), failure(b.name(), e, verifier));
     }
     markInteractive(client);
     bastionClient = client;
@@ -140,11 +155,24 @@ public final class SshConnector implements AutoCloseable {
   }
 
   private SSHClient newClient() {
-    SSHClient client = new SSHClient(CONFIG);
+    SSHClient client = new SSHClient(config);
     client.setConnectTimeout(settings.connectTimeoutSeconds() * 1000);
     client.setTimeout(settings.connectTimeoutSeconds() * 1000);
-    client.getConnection().getKeepAlive().setKeepAliveInterval(15);
+    KeepAlive keepAlive = client.getConnection().getKeepAlive();
+    keepAlive.setKeepAliveInterval(KEEPALIVE_INTERVAL_SECONDS);
+    if (keepAlive instanceof KeepAliveRunner runner) {
+      runner.setMaxAliveCount(KEEPALIVE_MAX_MISSED);
+    }
     return client;
+  }
+
+  /**
+   * A failure of the bastion, named as such: every host's step fails through it, and the operator
+   * must look at the bastion, not at the host whose step happened to connect first.
+   */
+  private static SshException bastionFailure(String bastion, SshException e) {
+    String own = e.getMessage().substring(bastion.length() + 2);
+    return new SshException(bastion, e.kind(), "(the bastion every host is reached through) " + own, e.getCause());
   }
 
   /** The key files, read once per connector (key providers are stateless after loading). */
@@ -199,6 +227,9 @@ public final class SshConnector implements AutoCloseable {
 
   /** Classifies an I/O failure: authentication and host keys are final, connection faults transient. */
   static SshException.Kind kindOf(Throwable e) {
+    if (isUnanswered(e)) {
+      return SshException.Kind.UNRESPONSIVE;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UserAuthException) {
         return SshException.Kind.AUTHENTICATION;
@@ -219,6 +250,16 @@ public final class SshConnector implements AutoCloseable {
     }
     return e instanceof TransportException || e instanceof net.schmizz.sshj.connection.ConnectionException
         ? SshException.Kind.CONNECT : SshException.Kind.OTHER;
+  }
+
+  /** Whether sshj gave the connection up because keepalives went unanswered (see {@link #KEEPALIVE_MAX_MISSED}). */
+  static boolean isUnanswered(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("keep-alive response")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void close(SSHClient c) {
@@ -268,7 +309,8 @@ public final class SshConnector implements AutoCloseable {
         socket.close();
       });
     } catch (IOException e) {
-      throw failure(bastion.get().name() + " (bastion)", e, new KnownHostsVerifier(knownHosts, settings.hostKeyPolicy()));
+      throw bastionFailure(bastion.get().name(), failure(bastion.get().name(), e,
+          new KnownHostsVerifier(knownHosts, settings.hostKeyPolicy())));
     }
   }
 

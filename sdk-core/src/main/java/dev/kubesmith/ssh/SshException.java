@@ -17,6 +17,11 @@ public class SshException extends RuntimeException {
     AUTHENTICATION,
     /** The host's key is unknown (strict) or changed: retrying must not help. */
     HOST_KEY,
+    /**
+     * The host stopped answering (its SSH keepalives went unanswered) while connected: not retried,
+     * since a command may still run there and the host is most likely down or cut off.
+     */
+    UNRESPONSIVE,
     /** Anything else (file transfer, protocol). */
     OTHER
   }
