@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 declare -A PACKAGES=(
   [haproxy]=haproxy [keepalived]=keepalived [iptables-restore]=iptables [shellcheck]=shellcheck
   [ip]=iproute2 [sshd]=openssh-server [ssh]=openssh-client [unshare]=util-linux [socat]=socat [curl]=curl
-  [etcd]=etcd-server [etcdctl]=etcd-client [exportfs]=nfs-kernel-server [openssl]=openssl
+  [etcd]=etcd-server [etcdctl]=etcd-client [exportfs]=nfs-kernel-server [openssl]=openssl [sudo]=sudo
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do

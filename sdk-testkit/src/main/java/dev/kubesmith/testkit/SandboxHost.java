@@ -137,6 +137,15 @@ public final class SandboxHost {
     runtime.dropConnections(duration, timers);
   }
 
+  /**
+   * Adds a login user (e.g. {@code ops}) that the sandbox's client key logs in as, with passwordless
+   * sudo, as a cloud image's default user: for builds with {@code Ssh.user("ops")}. Add it on the
+   * bastion too when the build reaches the hosts through it as that user. Needs sudo on the machine.
+   */
+  public void addSudoUser(String user) {
+    runtime.addSudoUser(user);
+  }
+
   /** Stops this host's sshd: new connections are refused; open sessions stay. */
   public void refuseConnections() {
     runtime.refuseConnections();

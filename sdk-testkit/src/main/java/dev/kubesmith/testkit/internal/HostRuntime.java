@@ -236,6 +236,28 @@ public final class HostRuntime {
     }
   }
 
+  /**
+   * Adds a login user with the sandbox client's key and passwordless sudo (as cloud images set up
+   * their default user); does nothing more when the user exists. Needs sudo on the machine. Its
+   * password is {@code *} (none), not {@code !}: sshd without PAM refuses a locked account.
+   */
+  public void addSudoUser(String user) {
+    if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
+      throw new IllegalArgumentException("a user name is lower-case letters, digits, '_' and '-', e.g. ops: " + user);
+    }
+    Machine.requireTool("sudo", "sudo", "for hosts with a non-root SSH user (SandboxHost.addSudoUser)");
+    String script = "id -u " + user + " >/dev/null 2>&1 || useradd -m -s /bin/sh -p '*' " + user + "\n"
+        + "install -d -m 0700 -o " + user + " -g " + user + " /home/" + user + "/.ssh\n"
+        + "install -m 0600 -o " + user + " -g " + user + " /run/kubesmith/authorized_keys /home/" + user
+        + "/.ssh/authorized_keys\n"
+        + "printf '%s ALL=(ALL:ALL) NOPASSWD: ALL\\n' " + user + " > /etc/sudoers.d/kubesmith-" + user + "\n"
+        + "chmod 0440 /etc/sudoers.d/kubesmith-" + user + "\n";
+    ExecResult r = exec(List.of("sh", "-euc", script));
+    if (!r.succeeded()) {
+      throw new SandboxException("host " + plan.name() + ": cannot add the user " + user + ": " + r.stderr().strip());
+    }
+  }
+
   public void refuseConnections() {
     sshd.stop();
   }

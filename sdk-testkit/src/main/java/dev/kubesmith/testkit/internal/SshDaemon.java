@@ -113,7 +113,8 @@ final class SshDaemon {
     }
     lines.add("HostKey /run/kubesmith/" + KEY);
     lines.add("PidFile /run/sshd.pid");
-    lines.add("AuthorizedKeysFile /run/kubesmith/authorized_keys");
+    // root's keys in the state directory; other users (see SandboxHost.addSudoUser) in their home, as sshd reads them as the user
+    lines.add("AuthorizedKeysFile /run/kubesmith/authorized_keys .ssh/authorized_keys");
     lines.add("PermitRootLogin prohibit-password");
     lines.add("PasswordAuthentication no");
     lines.add("KbdInteractiveAuthentication no");
