@@ -32,7 +32,9 @@ class SingleMasterApplyTest {
           .containsExactlyInAnyOrder("master1", "worker1", "worker2");
       assertThat(sandbox.host("master1").readFile("/etc/kubernetes/kubeadm-config.yaml"))
           .contains("controlPlaneEndpoint: 198.18.4.31:6443");
-      assertThat(second.ran()).containsExactly("join-credentials@master1");
+      // facts are read on every apply; of the rest only the credentials (secrets, never journaled) run again
+      assertThat(second.ran()).filteredOn(id -> !id.startsWith("facts@")).containsExactly("join-credentials@master1");
+      assertThat(second.ran()).filteredOn(id -> id.startsWith("facts@")).hasSize(4);
     }
   }
 }
