@@ -77,7 +77,7 @@ class BootstrapPlanTest {
     assertThat(init.files()).extracting(FileArtifact::path, FileArtifact::mode)
         .containsExactly(tuple(Bootstrap.KUBEADM_CONFIG, 0600));
     // done by its effect: kubeadm writes admin.conf long before its last phases
-    assertThat(init.check()).contains("get configmap kubeadm-config kubelet-config coredns kube-proxy", "cluster-info");
+    assertThat(init.check()).get().asString().contains("get configmap kubeadm-config kubelet-config coredns kube-proxy", "cluster-info");
   }
 
   @Test
