@@ -53,8 +53,9 @@ public final class Bootstrap {
         .description("kubeadm init on " + first.name() + " with the rendered config; certificates uploaded for the other masters")
         .addDependsOn(prepareId(first.name())).addAfterPhases(Phase.LOAD_BALANCER, Phase.FIREWALL)
         .addFiles(FileArtifact.of(KUBEADM_CONFIG, KubeadmConfig.init(spec, first), 0600))
-        .addCommands("kubeadm init --config " + KUBEADM_CONFIG + " --upload-certs --skip-token-print --skip-certificate-key-print")
-        .check("test -f /etc/kubernetes/admin.conf").estimate(Duration.ofSeconds(90)).build());
+        .addCommands(KubeadmCommands.init(spec, first,
+            "kubeadm init --config " + KUBEADM_CONFIG + " --upload-certs --skip-token-print --skip-certificate-key-print"))
+        .check(KubeadmCommands.initCheck()).estimate(Duration.ofSeconds(90)).build());
     ctx.add(credentials(spec, first));
     String previous = null;
     for (Host m : spec.masters().subList(1, spec.masters().size())) {
@@ -146,8 +147,8 @@ public final class Bootstrap {
             + " through " + KubeadmConfig.controlPlaneEndpoint(spec))
         .addDependsOn(prepareId(h.name()), credentialsId(spec)).addAfterPhases(Phase.POD_NETWORK)
         .addFiles(FileArtifact.of(KUBEADM_JOIN, KubeadmConfig.join(spec, h), 0600))
-        .addCommands("kubeadm join --config " + KUBEADM_JOIN)
-        .check("test -f /etc/kubernetes/kubelet.conf")
+        .addCommands(KubeadmCommands.join(h, phase == Phase.JOIN_MASTERS, KUBEADM_JOIN))
+        .check(KubeadmCommands.joinCheck(h, phase == Phase.JOIN_MASTERS))
         .estimate(Duration.ofSeconds(phase == Phase.JOIN_MASTERS ? 60 : 40));
     if (after != null) {
       b.addDependsOn(after);

@@ -25,7 +25,7 @@ public final class Stubs {
       "curl", "gpg", "reboot", "shutdown", "poweroff", "halt");
   private static final String DISPATCHER = "kubesmith-stub";
   /** The handler scripts in {@code .kubesmith/} the dispatcher sources ({@code api.sh} also runs on its own). */
-  public static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "kubeadm.sh", "kube-api.sh", "api.sh", "system.sh");
+  public static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "kubeadm.sh", "kubeadm-join.sh", "kube-api.sh", "api.sh", "system.sh");
 
   private Stubs() {}
 

@@ -195,3 +195,15 @@ ks_download_certs() {
   ks_json_field ca.key | base64 -d > /etc/kubernetes/pki/ca.key
   chmod 600 /etc/kubernetes/pki/ca.key
 }
+
+# ks_publish_configmap ENDPOINT NAMESPACE NAME KEY: a ConfigMap as kubeadm uploads it (one data key).
+ks_publish_configmap() {
+  ks_api_apply "$1" "/api/v1/namespaces/$2/configmaps" "$3" \
+    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"'"$3"'","namespace":"'"$2"'"},"data":{"'"$4"'":"# written by the kubesmith sandbox kubeadm stub\n"}}'
+}
+
+# ks_api_delete ENDPOINT PATH: deletes the object; one already gone is fine.
+ks_api_delete() {
+  ks_api_request DELETE "$1" "$2" || return 1
+  [ "$KS_HTTP" = 404 ] || ks_api_ok
+}

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# kubeadm (sourced by kube.sh, whose helpers it uses): init writes a real CA, admin.conf,
-# kubelet.conf and static pod manifests; "init phase upload-certs" and "token create" need an
-# init first; join reads its config file (refusing unfilled {{secret:...}} placeholders). With
-# the sandbox's API server, each also does through the control-plane endpoint what kubeadm does
-# there (kube-api.sh), and a master's init or join starts its API forwarder (api.sh).
+# kubeadm (sourced by kube.sh, whose helpers it uses): init runs kubeadm's phases in kubeadm's
+# order, writing each file in the phase real kubeadm writes it (a real CA, admin.conf, kubelet.conf,
+# static pod manifests); "init phase upload-certs" and "token create" need an init first; join
+# and reset are in kubeadm-join.sh. With the sandbox's API server, each also does through the
+# control-plane endpoint what kubeadm does there (kube-api.sh), and a master's init or join starts
+# its API forwarder (api.sh). A fault can make init or join fail at a chosen phase (ks_phase).
 
 ks_fail() {
   printf 'error execution phase %s\nTo see the stack trace of this error execute with --v=5 or higher\n' "$1" >&2
@@ -38,15 +39,101 @@ ks_node_version() {
   printf '%s' "${v#v}"
 }
 
-ks_control_plane_files() {
-  local c
-  mkdir -p /etc/kubernetes/manifests /etc/kubernetes/pki /var/lib/kubelet /var/lib/etcd
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler; do
-    printf '# written by the kubesmith sandbox kubeadm stub\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: kube-system\n' \
-      "$c" > "/etc/kubernetes/manifests/$c.yaml"
+# Fault injection: $KS_STATE/faults/kubeadm-phase holding "<init|join> <phase>" makes the next such
+# command fail as that phase starts (one shot), having done every phase before it, so it leaves on
+# the host and in the API what real kubeadm leaves when it fails there.
+ks_phase() {
+  local f="$KS_STATE/faults/kubeadm-phase" cmd='' phase=''
+  KS_PHASE=$2
+  if [ -f "$f" ]; then
+    read -r cmd phase < "$f" || true
+    if [ "$cmd" = "$1" ] && [ "$phase" = "$2" ]; then
+      rm -f "$f"
+      ks_fail "$2: injected failure (kubesmith sandbox fault)"
+      return 1
+    fi
+  fi
+  [ "$2" = preflight ] && echo "[preflight] Running pre-flight checks"
+  return 0
+}
+
+ks_stand_in() {
+  mkdir -p "${1%/*}"
+  printf '# written by the kubesmith sandbox kubeadm stub (%s)\n' "$KS_PHASE" > "$1"
+}
+
+ks_static_pod() {
+  mkdir -p /etc/kubernetes/manifests
+  printf '# written by the kubesmith sandbox kubeadm stub\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: kube-system\n' \
+    "$1" > "/etc/kubernetes/manifests/$1.yaml"
+}
+
+# ks_kubeconfig_file FILE SERVER USER: kubeadm reuses a kubeconfig already there only if it points at the same server.
+ks_kubeconfig_file() {
+  if [ -f "$1" ]; then
+    if ! grep -q "server: https://$2\$" "$1"; then
+      ks_fail "kubeconfig: a kubeconfig file \"$1\" exists already but has an unexpected API Server URL: expected: https://$2"
+      return 1
+    fi
+    echo "[kubeconfig] Using existing kubeconfig file: \"$1\""
+    return 0
+  fi
+  ks_kubeconfig "$2" "$3" > "$1"
+  chmod 600 "$1"
+  echo "[kubeconfig] Writing \"${1##*/}\" kubeconfig file"
+}
+
+# What init's and a master join's preflight refuse: files of a control plane already there.
+ks_preflight_control_plane() {
+  local f bad=0
+  for f in kube-apiserver kube-controller-manager kube-scheduler etcd; do
+    if [ -f "/etc/kubernetes/manifests/$f.yaml" ]; then
+      [ "$bad" = 0 ] && echo "[preflight] Some fatal errors occurred:" >&2
+      printf '\t[ERROR FileAvailable--etc-kubernetes-manifests-%s.yaml]: /etc/kubernetes/manifests/%s.yaml already exists\n' "$f" "$f" >&2
+      bad=1
+    fi
   done
-  ks_kubeconfig "$1" kubernetes-admin > /etc/kubernetes/admin.conf
-  chmod 600 /etc/kubernetes/admin.conf
+  if [ -n "$(ls -A /var/lib/etcd 2> /dev/null)" ]; then
+    [ "$bad" = 0 ] && echo "[preflight] Some fatal errors occurred:" >&2
+    printf '\t[ERROR DirAvailable--var-lib-etcd]: /var/lib/etcd is not empty\n' >&2
+    bad=1
+  fi
+  [ "$bad" = 0 ]
+}
+
+# certs: a CA kubeadm finds there is reused, as real kubeadm does.
+ks_phase_certs() {
+  local f
+  mkdir -p /etc/kubernetes/pki/etcd
+  if [ -f /etc/kubernetes/pki/ca.crt ] && [ -f /etc/kubernetes/pki/ca.key ]; then
+    echo "[certs] Using existing ca certificate authority"
+  elif ! openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj /CN=kubernetes \
+    -keyout /etc/kubernetes/pki/ca.key -out /etc/kubernetes/pki/ca.crt 2> /dev/null; then
+    ks_fail "certs/ca: failure while creating the kubernetes CA"
+    return 1
+  fi
+  chmod 600 /etc/kubernetes/pki/ca.key
+  for f in apiserver.crt apiserver.key apiserver-kubelet-client.crt front-proxy-ca.crt front-proxy-ca.key sa.key sa.pub \
+    etcd/ca.crt etcd/ca.key etcd/server.crt etcd/peer.crt; do
+    [ -f "/etc/kubernetes/pki/$f" ] || ks_stand_in "/etc/kubernetes/pki/$f"
+  done
+}
+
+ks_phase_kubelet_start() {
+  mkdir -p /var/lib/kubelet
+  ks_stand_in /var/lib/kubelet/config.yaml
+  ks_stand_in /var/lib/kubelet/kubeadm-flags.env
+  # kubeadm restarts the kubelet unit (systemctl's stand-in keeps units in $KS_DB/units)
+  mkdir -p "$KS_DB/units"
+  : > "$KS_DB/units/kubelet.active"
+  echo "[kubelet-start] Starting the kubelet"
+}
+
+# kubelet-finalize: kubelet.conf now points at the rotated client certificate.
+ks_phase_kubelet_finalize() {
+  mkdir -p /var/lib/kubelet/pki
+  ks_stand_in /var/lib/kubelet/pki/kubelet-client-current.pem
+  printf '# client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem\n' >> /etc/kubernetes/kubelet.conf
 }
 
 # This master's API server: its forwarder to the sandbox's API bridge, started if it is stopped.
@@ -55,8 +142,41 @@ ks_serve_api() {
   ks_api_start || ks_fail "wait-control-plane: the API server of $KS_HOST did not start"
 }
 
+# The phases after wait-control-plane, which work through the API.
+ks_init_api_phases() {
+  local endpoint=$1 name=$2 ip=$3 version=$4 token=$5 key=$6
+  ks_phase init upload-config || return 1
+  if ks_api_enabled && ! { ks_publish_configmap "$endpoint" kube-system kubeadm-config ClusterConfiguration \
+    && ks_publish_configmap "$endpoint" kube-system kubelet-config kubelet; }; then
+    ks_fail "upload-config/kubeadm: the API server at https://$endpoint: $KS_API_ERROR"
+    return 1
+  fi
+  ks_phase init upload-certs || return 1
+  if [ -n "$key" ] && ks_api_enabled && ! ks_publish_certs "$endpoint" "$key"; then
+    ks_fail "upload-certs: $KS_API_ERROR"
+    return 1
+  fi
+  ks_phase init mark-control-plane || return 1
+  if ks_api_enabled && ! ks_register_node "$endpoint" "$name" "$ip" "$version" 1; then
+    ks_fail "mark-control-plane: node $name: $KS_API_ERROR"
+    return 1
+  fi
+  ks_phase init bootstrap-token || return 1
+  if ks_api_enabled && ! { ks_publish_token "$endpoint" "$token" 86400 && ks_publish_cluster_info "$endpoint"; }; then
+    ks_fail "bootstrap-token: $KS_API_ERROR"
+    return 1
+  fi
+  ks_phase init kubelet-finalize && ks_phase_kubelet_finalize || return 1
+  ks_phase init addons || return 1
+  if ks_api_enabled && ! { ks_publish_configmap "$endpoint" kube-system coredns Corefile \
+    && ks_publish_configmap "$endpoint" kube-system kube-proxy config.conf; }; then
+    ks_fail "addons: $KS_API_ERROR"
+    return 1
+  fi
+}
+
 ks_kubeadm_init() {
-  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key=''
+  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key='' f
   while [ $# -gt 0 ]; do
     case $1 in
       --config) cfg=${2:-}; shift ;;
@@ -70,12 +190,6 @@ ks_kubeadm_init() {
     esac
     [ $# -gt 0 ] && shift
   done
-  if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then
-    echo "[preflight] Some fatal errors occurred:" >&2
-    printf '\t[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml]: %s already exists\n' \
-      /etc/kubernetes/manifests/kube-apiserver.yaml >&2
-    return 1
-  fi
   if [ -n "$cfg" ]; then
     if [ ! -r "$cfg" ]; then
       echo "unable to read config from \"$cfg\" : open $cfg: no such file or directory" >&2
@@ -93,27 +207,31 @@ ks_kubeadm_init() {
   endpoint=${endpoint:-$advertise:6443}
   version=${version#v}
   version=${version:-$(ks_node_version)}
-  mkdir -p "$KS_DB/kubeadm" /etc/kubernetes/pki
-  printf '%s\n' "$endpoint" > "$KS_DB/kubeadm/endpoint"
-  if ! openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj /CN=kubernetes \
-    -keyout /etc/kubernetes/pki/ca.key -out /etc/kubernetes/pki/ca.crt 2> /dev/null; then
-    ks_fail "certs/ca: failure while creating the kubernetes CA"
-    return 1
-  fi
-  chmod 600 /etc/kubernetes/pki/ca.key
-  ks_control_plane_files "$endpoint"
-  token=$(ks_new_token)
   [ "$upload" = 1 ] && key=${key:-$(openssl rand -hex 32)}
-  if ks_api_enabled; then
-    ks_serve_api || return 1
-    ks_publish_cluster_info "$endpoint" || { ks_fail "upload-config/kubeadm: the API server at https://$endpoint: $KS_API_ERROR"; return 1; }
-    ks_publish_token "$endpoint" "$token" 86400 || { ks_fail "bootstrap-token: $KS_API_ERROR"; return 1; }
-    if [ -n "$key" ]; then
-      ks_publish_certs "$endpoint" "$key" || { ks_fail "upload-certs: $KS_API_ERROR"; return 1; }
-    fi
-    ks_register_node "$endpoint" "$name" "$ip" "$version" 1 || { ks_fail "mark-control-plane: node $name: $KS_API_ERROR"; return 1; }
-  fi
-  ks_kubeconfig "$endpoint" "system:node:$name" > /etc/kubernetes/kubelet.conf
+  # the phases of cmd/kubeadm/app/cmd/init.go, in its order
+  ks_phase init preflight && ks_preflight_control_plane || return 1
+  ks_phase init certs && ks_phase_certs || return 1
+  ks_phase init kubeconfig || return 1
+  mkdir -p "$KS_DB/kubeadm"
+  printf '%s\n' "$endpoint" > "$KS_DB/kubeadm/endpoint"
+  for f in admin:kubernetes-admin super-admin:kubernetes-super-admin "kubelet:system:node:$name" \
+    controller-manager:system:kube-controller-manager scheduler:system:kube-scheduler; do
+    ks_kubeconfig_file "/etc/kubernetes/${f%%:*}.conf" "$endpoint" "${f#*:}" || return 1
+  done
+  ks_phase init etcd || return 1
+  mkdir -p /var/lib/etcd
+  chmod 700 /var/lib/etcd
+  ks_static_pod etcd
+  ks_phase init control-plane || return 1
+  ks_static_pod kube-apiserver
+  ks_static_pod kube-controller-manager
+  ks_static_pod kube-scheduler
+  ks_phase init kubelet-start && ks_phase_kubelet_start || return 1
+  ks_phase init wait-control-plane || return 1
+  mkdir -p /var/lib/etcd/member # etcd, started by the kubelet, writes its data
+  ks_serve_api || return 1
+  token=$(ks_new_token)
+  ks_init_api_phases "$endpoint" "$name" "$ip" "$version" "$token" "$key" || return 1
   [ -n "$key" ] && printf '[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n%s\n' "$key"
   cat << EOF
 Your Kubernetes control-plane has initialized successfully!
@@ -196,129 +314,6 @@ ks_kubeadm_token() {
   fi
 }
 
-# Fails, saying which, when a join argument or the config file still holds a {{secret:...}} placeholder.
-ks_join_filled() {
-  local a
-  if [ -n "$1" ]; then
-    a=$(grep -o '{{secret:[a-z0-9-]*}}' "$1" | sort -u | tr '\n' ' ')
-    if [ -n "$a" ]; then
-      echo "kubesmith sandbox: kubeadm join: $1 still holds the secret placeholder(s) ${a% }: the SDK did not fill in the secrets before the join" >&2
-      return 1
-    fi
-  fi
-  shift
-  for a in "$@"; do
-    if [[ $a == *'{{secret:'* ]]; then
-      echo "kubesmith sandbox: kubeadm join: the argument $a is still a secret placeholder: the SDK did not fill in the secrets before the join" >&2
-      return 1
-    fi
-  done
-}
-
-# Fails with kubeadm's messages when the discovery settings are missing or malformed.
-ks_join_valid() {
-  local endpoint=$1 token=$2 hash=$3 control=$4 key=$5
-  if [ -z "$endpoint" ]; then
-    echo "discovery.bootstrapToken.apiServerEndpoint: Invalid value: \"\": the API server endpoint is required" >&2
-    return 1
-  fi
-  if [ -z "$token" ] || [ -z "$hash" ]; then
-    echo "discovery: Invalid value: \"\": using token-based discovery without caCertHashes can be unsafe" >&2
-    return 1
-  fi
-  if [[ ! $token =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]]; then
-    echo "discovery.bootstrapToken.token: Invalid value: \"$token\": the bootstrap token is invalid" >&2
-    return 1
-  fi
-  if [ "$hash" != skip ] && [[ ! $hash =~ ^sha256:[0-9a-f]{64}$ ]]; then
-    echo "discovery.bootstrapToken.caCertHashes: Invalid value: \"$hash\": invalid hash, expected \"sha256:\" and 64 hex digits" >&2
-    return 1
-  fi
-  if [ "$control" = 1 ] && [[ ! $key =~ ^[0-9a-f]{64}$ ]]; then
-    echo "controlPlane.certificateKey: Invalid value: \"$key\": expected the 64 hex digits that kubeadm init phase upload-certs --upload-certs prints" >&2
-    return 1
-  fi
-  if [ -f /etc/kubernetes/kubelet.conf ]; then
-    echo "[preflight] Some fatal errors occurred:" >&2
-    printf '\t[ERROR FileAvailable--etc-kubernetes-kubelet.conf]: /etc/kubernetes/kubelet.conf already exists\n' >&2
-    return 1
-  fi
-}
-
-ks_kubeadm_join() {
-  local endpoint='' token='' hash='' key='' control=0 cfg='' name='' ip='' advertise=''
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --config) cfg=${2:-}; shift ;;
-      --config=*) cfg=${1#*=} ;;
-      --token) token=${2:-}; shift ;;
-      --discovery-token-ca-cert-hash) hash=${2:-}; shift ;;
-      --discovery-token-unsafe-skip-ca-verification) hash=skip ;;
-      --certificate-key) key=${2:-}; shift ;;
-      --node-name) name=${2:-}; shift ;;
-      --apiserver-advertise-address) advertise=${2:-}; shift ;;
-      --cri-socket) shift ;;
-      --control-plane) control=1 ;;
-      -*) ;;
-      *) endpoint=$1 ;;
-    esac
-    [ $# -gt 0 ] && shift
-  done
-  if [ -n "$cfg" ] && [ ! -r "$cfg" ]; then
-    echo "unable to read config from \"$cfg\" : open $cfg: no such file or directory" >&2
-    return 1
-  fi
-  ks_join_filled "$cfg" "$token" "$hash" "$key" || return 1
-  if [ -n "$cfg" ]; then
-    endpoint=$(ks_yaml_get "$cfg" discovery.bootstrapToken.apiServerEndpoint)
-    token=$(ks_yaml_get "$cfg" discovery.bootstrapToken.token)
-    hash=$(ks_yaml_get "$cfg" discovery.bootstrapToken.caCertHashes)
-    [ "$(ks_yaml_get "$cfg" discovery.bootstrapToken.unsafeSkipCAVerification)" = true ] && hash=skip
-    name=$(ks_yaml_get "$cfg" nodeRegistration.name)
-    ip=$(ks_yaml_node_ip "$cfg")
-    if grep -q '^controlPlane:' "$cfg"; then
-      control=1
-      key=$(ks_yaml_get "$cfg" controlPlane.certificateKey)
-      advertise=$(ks_yaml_get "$cfg" controlPlane.localAPIEndpoint.advertiseAddress)
-    fi
-  fi
-  ks_join_valid "$endpoint" "$token" "$hash" "$control" "$key" || return 1
-  name=${name:-$KS_HOST}
-  ip=${ip:-${advertise:-$(ks_private_ip)}}
-  if ks_api_enabled; then
-    if [ "$hash" != skip ]; then
-      ks_verify_discovery "$endpoint" "$token" "$hash" || return 1
-    fi
-    if [ "$control" = 1 ]; then
-      ks_download_certs "$endpoint" "$key" || return 1
-    fi
-  fi
-  mkdir -p /etc/kubernetes /var/lib/kubelet "$KS_DB/kubeadm"
-  if [ "$control" = 1 ]; then
-    printf '%s\n' "$endpoint" > "$KS_DB/kubeadm/endpoint"
-    ks_control_plane_files "$endpoint"
-  fi
-  if ks_api_enabled; then
-    if [ "$control" = 1 ]; then
-      ks_serve_api || return 1
-    fi
-    if ! ks_register_node "$endpoint" "$name" "$ip" "$(ks_node_version)" "$control"; then
-      ks_fail "kubelet-start: the kubelet could not register node $name: $KS_API_ERROR"
-      return 1
-    fi
-  fi
-  # last, as the kubelet writes it after its TLS bootstrap: a failed join can be retried
-  ks_kubeconfig "$endpoint" "system:node:$name" > /etc/kubernetes/kubelet.conf
-  if [ "$control" = 1 ]; then
-    echo "This node has joined the cluster and a new control plane instance was created."
-  else
-    echo "This node has joined the cluster:"
-    echo "* Certificate signing request was sent to apiserver and a response was received."
-    echo "* The Kubelet was informed of the new secure connection details."
-  fi
-  return 0
-}
-
 stub_kubeadm() {
   ks_require_pkg kubeadm || return
   case ${1:-} in
@@ -352,9 +347,8 @@ stub_kubeadm() {
       fi
       ;;
     reset)
-      rm -rf /etc/kubernetes/manifests /etc/kubernetes/pki /var/lib/etcd "$KS_DB/kubeadm"
-      rm -f /etc/kubernetes/*.conf
-      echo "[reset] Stopping the kubelet service"
+      shift
+      ks_kubeadm_reset "$@"
       ;;
   esac
 }

@@ -1,0 +1,102 @@
+package dev.kubesmith.bootstrap;
+
+import dev.kubesmith.spec.ClusterSpec;
+import dev.kubesmith.spec.Host;
+import java.util.stream.Collectors;
+
+/**
+ * The checks and commands of the kubeadm steps, written so a run that stopped half-way (an SSH
+ * drop, a killed operator, kubeadm failing after writing admin.conf or kubelet.conf) is finished by
+ * the next run. A step is done only when its effect is there: for init, the API answers through the
+ * control-plane endpoint and holds what kubeadm's last phases upload (the kubeadm-config and
+ * kubelet-config ConfigMaps, kube-public/cluster-info, the CoreDNS and kube-proxy addons); for a
+ * join, the Node is registered (a master's with the control-plane label of mark-control-plane). A
+ * half-done init or join is reset ({@code kubeadm reset -f} and what it leaves) and run again, but
+ * never a control plane that is complete or that other nodes joined.
+ */
+final class KubeadmCommands {
+  static final String ADMIN = "/etc/kubernetes/admin.conf";
+  static final String KUBELET = "/etc/kubernetes/kubelet.conf";
+  private static final String KUBECTL = "kubectl --request-timeout=10s --kubeconfig=";
+
+  /** What kubeadm reset -f leaves behind of a half-done init or join, all written by kubeadm or the kubelet it started. */
+  private static final String LEFTOVERS = "rm -rf /etc/kubernetes/manifests /etc/kubernetes/pki /var/lib/etcd/member"
+      + " /var/lib/kubelet/pki /var/lib/kubelet/config.yaml /var/lib/kubelet/kubeadm-flags.env"
+      + " && rm -f " + ADMIN + " /etc/kubernetes/super-admin.conf " + KUBELET + " /etc/kubernetes/bootstrap-kubelet.conf"
+      + " /etc/kubernetes/controller-manager.conf /etc/kubernetes/scheduler.conf";
+
+  /** Files whose presence shows that kubeadm started on the host. */
+  private static final String STARTED = "[ -e " + ADMIN + " ] || [ -e " + KUBELET + " ] || [ -e /etc/kubernetes/bootstrap-kubelet.conf ]"
+      + " || [ -e /etc/kubernetes/pki/ca.crt ] || [ -n \"$(ls -A /etc/kubernetes/manifests 2>/dev/null)\" ]"
+      + " || [ -n \"$(ls -A /var/lib/etcd 2>/dev/null)\" ]";
+
+  private KubeadmCommands() {}
+
+  /** kubeadm init's effect, through the endpoint in admin.conf (or {@code server}, e.g. the master itself). */
+  private static String initComplete(String server) {
+    String kubectl = KUBECTL + ADMIN + (server == null ? "" : " --server=https://" + server);
+    return "test -f " + ADMIN + " && " + kubectl + " -n kube-system get configmap kubeadm-config kubelet-config coredns kube-proxy"
+        + " -o name >/dev/null && " + kubectl + " -n kube-public get configmap cluster-info -o name >/dev/null";
+  }
+
+  static String initCheck() {
+    return initComplete(null);
+  }
+
+  /**
+   * Resets a half-done init, then runs kubeadm init. Refuses, saying why, when the control plane on
+   * the host is complete but unreachable through the endpoint, or when other nodes already joined it.
+   */
+  static String init(ClusterSpec spec, Host first, String initCommand) {
+    String local = first.privateIp() + ":6443";
+    String others = spec.hosts().stream().filter(h -> !h.equals(first) && (h.has(dev.kubesmith.spec.Role.MASTER)
+        || h.has(dev.kubesmith.spec.Role.WORKER))).map(Host::name).collect(Collectors.joining(" "));
+    String joined = others.isEmpty() ? "false" : KUBECTL + ADMIN + " --server=https://" + local + " get node " + others
+        + " -o name 2>/dev/null | grep -q .";
+    String endpoint = KubeadmConfig.controlPlaneEndpoint(spec);
+    return "if " + STARTED + "; then\n"
+        + "  if " + initComplete(local) + "; then\n"
+        + "    echo '" + first.name() + ": kubeadm init is complete, but the API does not answer through the control-plane"
+        + " endpoint " + endpoint + ": fix the endpoint (load balancer, VIP, firewall), then run the build again' >&2; exit 1\n"
+        + "  fi\n"
+        + "  if " + joined + "; then\n"
+        + "    echo '" + first.name() + ": the control plane is not complete, but other nodes joined it: kubesmith does not reset it;"
+        + " see kubectl -n kube-system get configmaps and journalctl -u kubelet on " + first.name() + "' >&2; exit 1\n"
+        + "  fi\n"
+        + "  echo '" + first.name() + ": kubeadm init stopped half-way in an earlier run: resetting it to run it again' >&2\n"
+        + "  kubeadm reset -f >&2 && " + LEFTOVERS + "\n"
+        + "fi\n"
+        + initCommand;
+  }
+
+  /** The joined node's effect: registered (a master also labelled by mark-control-plane). */
+  static String joinCheck(Host node, boolean master) {
+    String get = KUBECTL + KUBELET + " get node " + node.name();
+    return "test -f " + KUBELET + " && " + (master
+        ? get + " -o jsonpath={.metadata.labels} | grep -q '\"node-role.kubernetes.io/control-plane\"'"
+        : get + " -o name >/dev/null");
+  }
+
+  /**
+   * Runs the join unless it is done, after resetting a half-done one, then waits for the Node to
+   * register; the join configuration (token, certificate key) is removed however it ends.
+   */
+  static String join(Host node, boolean master, String joinConfig) {
+    String check = joinCheck(node, master);
+    String why = "out=$(" + KUBECTL + KUBELET + " get node " + node.name() + " -o name 2>&1)";
+    return "trap 'rm -f " + joinConfig + "' EXIT\n"
+        + "if " + check + "; then exit 0; fi\n"
+        + "if " + STARTED + "; then\n"
+        + "  if [ -e " + KUBELET + " ] && ! { " + why + "; echo \"$out\" | grep -q NotFound; }; then\n"
+        + "    echo \"" + node.name() + ": cannot tell whether it joined, the API does not answer with its kubelet.conf:"
+        + " $out; fix the control-plane endpoint, then run the build again\" >&2; exit 1\n"
+        + "  fi\n"
+        + "  echo '" + node.name() + ": kubeadm join stopped half-way in an earlier try: resetting it to run it again' >&2\n"
+        + "  kubeadm reset -f >&2 && " + LEFTOVERS + "\n"
+        + "fi\n"
+        + "kubeadm join --config " + joinConfig + " || exit $?\n"
+        + "for i in $(seq 60); do if " + check + "; then exit 0; fi; sleep 2; done\n"
+        + "echo '" + node.name() + ": kubeadm join finished but the Node did not register within 120 s:"
+        + " see journalctl -u kubelet on " + node.name() + "' >&2; exit 1";
+  }
+}
