@@ -4,6 +4,8 @@ import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
 import dev.kubesmith.network.internal.HostCommands;
+import dev.kubesmith.network.internal.Interfaces;
+import dev.kubesmith.plan.Facts;
 import dev.kubesmith.plan.FileArtifact;
 import dev.kubesmith.plan.Phase;
 import dev.kubesmith.plan.Step;
@@ -20,10 +22,13 @@ import java.util.TreeMap;
 
 /**
  * Host hardening with iptables on every host of the spec: SSH only from the bastion, everything
- * between the cluster's hosts and from pods, HTTP/HTTPS from anywhere, the rest dropped (see
- * {@link IptablesRules}). Contributes one step {@code firewall@<host>} per host in phase
- * {@link Phase#FIREWALL}, after {@code prepare@<host>}. Without a bastion SSH stays open from
- * anywhere, and the plan says so in a note.
+ * from the cluster's own hosts on the private interface and from pods on the nodes, HTTP/HTTPS from
+ * anywhere, the rest dropped, IPv6 included (see {@link IptablesRules}, {@link Ip6tablesRules}), and
+ * strict reverse-path filtering on the private interface ({@link #SYSCTL_PATH}). Rules name the
+ * interfaces each host's facts report, unless the settings {@code privateInterface} /
+ * {@code publicInterface} name them. Contributes one step {@code firewall@<host>} per host in phase
+ * {@link Phase#FIREWALL}, after {@code prepare@<host>} and {@code facts@<host>}. Without a bastion
+ * SSH stays open from anywhere, and the plan says so in a note.
  *
  * <pre>{@code
  * Component firewall = Firewall.iptables();
@@ -33,24 +38,51 @@ import java.util.TreeMap;
 public final class Firewall implements Component {
   /** The component's name in the YAML spec. */
   public static final String NAME = "iptables";
+  /** Setting: the private interface of every host, instead of each host's fact. */
+  public static final String PRIVATE_INTERFACE = "privateInterface";
+  /** Setting: the public interface of every host with a public IP, instead of each host's fact. */
+  public static final String PUBLIC_INTERFACE = "publicInterface";
+  /** Reverse-path filtering: strict on the private interface, loose on the public one. */
+  public static final String SYSCTL_PATH = "/etc/sysctl.d/90-kubesmith-firewall.conf";
 
   private static final Firewall INSTANCE = new Firewall(Map.of());
 
-  /** Settings given in the YAML spec; the firewall has none, so any is reported by validate. */
+  /** Settings given in the YAML spec; unknown ones and malformed names are reported by validate. */
   private final Map<String, String> settings;
 
   private Firewall(Map<String, String> settings) {
     this.settings = Map.copyOf(settings);
   }
 
-  /** The iptables firewall; it has no settings. */
+  /** The iptables firewall, naming each host's interfaces from its facts. */
   public static Firewall iptables() {
     return INSTANCE;
   }
 
-  /** The firewall from its YAML form; settings, which it has none of, are reported by {@link #validate(ClusterSpec)}. */
+  /** The firewall from its YAML form; bad settings are reported by {@link #validate(ClusterSpec)}. */
   public static Firewall of(ComponentSpec spec) {
     return spec.settings().isEmpty() ? INSTANCE : new Firewall(spec.settings());
+  }
+
+  /** The same firewall with every host's private interface named explicitly; checked by validate. */
+  public Firewall withPrivateInterface(String name) {
+    return with(PRIVATE_INTERFACE, name);
+  }
+
+  /** The same firewall with every public interface named explicitly; checked by validate. */
+  public Firewall withPublicInterface(String name) {
+    return with(PUBLIC_INTERFACE, name);
+  }
+
+  private Firewall with(String key, String value) {
+    Map<String, String> m = new TreeMap<>(settings);
+    m.put(key, value);
+    return new Firewall(m);
+  }
+
+  private IptablesRules.Overrides overrides() {
+    return new IptablesRules.Overrides(java.util.Optional.ofNullable(settings.get(PRIVATE_INTERFACE)),
+        java.util.Optional.ofNullable(settings.get(PUBLIC_INTERFACE)));
   }
 
   @Override
@@ -74,8 +106,16 @@ public final class Firewall implements Component {
       p.add(new Problem("ssh.bastion", spec.ssh().bastion().get(), "no host with role bastion has this name or address",
           "add the bastion to the inventory, e.g. '192.168.4.10 bastion bastion public=203.0.113.10'"));
     }
-    new TreeMap<>(settings).forEach((k, v) -> p.add(new Problem("components[" + NAME + "].settings." + k, v,
-        "is not a setting: the iptables firewall has none", "remove it")));
+    new TreeMap<>(settings).forEach((k, v) -> {
+      String field = "components[" + NAME + "].settings." + k;
+      if (!k.equals(PRIVATE_INTERFACE) && !k.equals(PUBLIC_INTERFACE)) {
+        p.add(new Problem(field, v, "is not a setting of the iptables firewall",
+            "remove it; the settings are " + PRIVATE_INTERFACE + " and " + PUBLIC_INTERFACE));
+      } else if (v == null || !Interfaces.NAME.matcher(v).matches()) {
+        p.add(new Problem(field, v, "is not a network interface name",
+            "write the name `ip link` shows, e.g. ens18, or drop the setting to use each host's own"));
+      }
+    });
     return p;
   }
 
@@ -95,21 +135,47 @@ public final class Firewall implements Component {
     }
   }
 
-  private static Step step(ClusterSpec spec, Host host) {
+  private Step step(ClusterSpec spec, Host host) {
+    String priv = Interfaces.privateOf(host, overrides().privateInterface());
     List<FileArtifact> files = List.of(
-        FileArtifact.of(IptablesRules.PATH, IptablesRules.render(spec, host), 0640),
+        FileArtifact.of(IptablesRules.PATH, IptablesRules.render(spec, host, overrides()), 0640),
+        FileArtifact.of(Ip6tablesRules.PATH, Ip6tablesRules.render(spec, host), 0640),
+        FileArtifact.of(SYSCTL_PATH, reversePathFilter(host, priv), 0644),
         FileArtifact.of(FirewallScript.PATH, FirewallScript.render(), FirewallScript.MODE));
-    return Step.builder()
+    dev.kubesmith.plan.ImmutableStep.Builder b = Step.builder()
         .id("firewall@" + host.name())
         .phase(Phase.FIREWALL)
         .host(host.name())
-        .description("iptables firewall on " + host.name())
+        .description("iptables firewall on " + host.name() + " (IPv4 and IPv6, reverse-path filter)")
         .addDependsOn("prepare@" + host.name())
         .files(files)
-        .addCommands(FirewallScript.PATH)
-        .check(HostCommands.filesMatch(files) + " && " + FirewallScript.PATH + " --check")
-        .estimate(Duration.ofSeconds(20))
-        .build();
+        .addCommands("sysctl -q -p " + SYSCTL_PATH, FirewallScript.PATH)
+        .check(HostCommands.filesMatch(files)
+            + " && [ \"$(sysctl -n net/ipv4/conf/" + priv + "/rp_filter)\" = 1 ]"
+            + " && " + FirewallScript.PATH + " --check")
+        .estimate(Duration.ofSeconds(20));
+    if (files.stream().anyMatch(f -> Interfaces.usesFacts(f.content()))) {
+      b.addDependsOn(Facts.stepId(host.name()));
+    }
+    return b.build();
+  }
+
+  /**
+   * Strict reverse-path filtering where it is safe: on the private interface every source has its
+   * route there (the host network, Calico's routes), so a packet claiming such a source on another
+   * interface is dropped by the kernel. Loose on the public interface: providers often route the
+   * public side asymmetrically (default route elsewhere), and strict would drop real clients; the
+   * interface-bound rules drop forged private sources there. The kernel uses the higher of
+   * {@code all} and the interface's value, so {@code all} is set to 0 (Debian's systemd default
+   * is 2, which would make every interface loose).
+   */
+  private String reversePathFilter(Host host, String priv) {
+    StringBuilder b = new StringBuilder("# Written by kubesmith: reverse-path filtering (see the firewall docs).\n")
+        .append("net.ipv4.conf.all.rp_filter = 0\n")
+        .append("net/ipv4/conf/").append(priv).append("/rp_filter = 1\n");
+    Interfaces.publicOf(host, overrides().publicInterface())
+        .ifPresent(pub -> b.append("net/ipv4/conf/").append(pub).append("/rp_filter = 2\n"));
+    return b.toString();
   }
 
   @Override

@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Renders {@code /usr/local/lib/kubesmith/apply-firewall.sh}, which applies {@link IptablesRules}
- * on a running node without disturbing kube-proxy or Calico: it creates {@value IptablesRules#CHAIN}
- * and the INPUT jump only when missing, then loads the file with {@code iptables-restore --noflush},
- * which flushes and refills just the chains the file declares (that one) and sets the policies in
- * one transaction. It installs and enables the boot-time loader (netfilter-persistent on Debian,
+ * and {@link Ip6tablesRules} on a running node without disturbing kube-proxy or Calico: it creates
+ * the {@code KUBESMITH-*} chains and the jumps into them only when missing (first in INPUT and
+ * PREROUTING, last in FORWARD), then loads each file with {@code iptables-restore --noflush}, which
+ * flushes and refills just the chains the file declares and sets the policies in one transaction. It installs and enables the boot-time loader (netfilter-persistent on Debian,
  * iptables-services on RHEL) and records what it applied, so {@code --check} can tell whether the
  * live chain still matches. The same script serves every host; it reads the host's own rules file.
  * The script's text is the resource {@code apply-firewall.sh} next to this class.
@@ -33,7 +33,7 @@ public final class FirewallScript {
   /** The script; pure, always the same text. */
   public static String render() {
     return TEMPLATE.replace("@RULES@", IptablesRules.PATH)
-        .replace("@CHAIN@", IptablesRules.CHAIN)
+        .replace("@RULES6@", Ip6tablesRules.PATH)
         .replace("@STATE_DIR@", STATE_DIR);
   }
 

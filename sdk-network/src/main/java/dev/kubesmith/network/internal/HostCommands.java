@@ -1,6 +1,7 @@
 package dev.kubesmith.network.internal;
 
 import dev.kubesmith.plan.FileArtifact;
+import dev.kubesmith.plan.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,12 +40,60 @@ public final class HostCommands {
         + " fi; fi";
   }
 
-  /** Exits 0 when every file on the host has the SHA-256 of its rendered content. */
+  /**
+   * Exits 0 when every file on the host holds what was rendered. A file holding fact placeholders
+   * (see {@link dev.kubesmith.plan.Facts}) is compared with its text as filled for that host: the
+   * executor fills the check like any command, so its digest cannot be computed here. Such files
+   * must not hold secrets, which would then appear in the check.
+   */
   public static String filesMatch(List<FileArtifact> files) {
-    String lines = files.stream()
-        .map(f -> sha256(f.content()) + "  " + f.path())
-        .collect(Collectors.joining("\\n"));
-    return "printf '" + lines + "\\n' | sha256sum --check --status";
+    List<FileArtifact> plain = files.stream().filter(f -> !Interfaces.usesFacts(f.content())).toList();
+    StringBuilder b = new StringBuilder();
+    if (!plain.isEmpty()) {
+      String lines = plain.stream()
+          .map(f -> sha256(f.content()) + "  " + f.path())
+          .collect(Collectors.joining("\\n"));
+      b.append("printf '").append(lines).append("\\n' | sha256sum --check --status");
+    }
+    for (FileArtifact f : files) {
+      if (Interfaces.usesFacts(f.content())) {
+        if (!Secrets.referencedIn(f.content()).isEmpty()) {
+          throw new IllegalArgumentException(f.path() + " holds both facts and secrets; its check would show the secrets");
+        }
+        b.append(b.length() == 0 ? "" : " && ").append(expected(f.content())).append(" | cmp -s - ").append(f.path());
+      }
+    }
+    return b.length() == 0 ? "true" : b.toString();
+  }
+
+  /**
+   * A command printing the text once its fact placeholders are filled: the literal parts go as
+   * base64 (no quoting, no shell expansion to worry about), the placeholders as they are, for the
+   * executor to fill with interface names.
+   */
+  private static String expected(String content) {
+    java.util.regex.Matcher m = FACT.matcher(content);
+    List<String> parts = new java.util.ArrayList<>();
+    int at = 0;
+    while (m.find()) {
+      parts.add(literal(content.substring(at, m.start())));
+      parts.add("printf '%s' '" + m.group() + "'");
+      at = m.end();
+    }
+    parts.add(literal(content.substring(at)));
+    return "{ " + parts.stream().filter(p -> !p.isEmpty()).collect(Collectors.joining("; ")) + "; }";
+  }
+
+  private static String literal(String text) {
+    return text.isEmpty() ? "" : "printf '%s' "
+        + java.util.Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + " | base64 -d";
+  }
+
+  private static final java.util.regex.Pattern FACT = java.util.regex.Pattern.compile("\\{\\{fact:[A-Za-z0-9._-]+:[a-z0-9-]+}}");
+
+  /** The text as one single-quoted shell word. */
+  public static String quote(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   /** Lower-case hex SHA-256 of the UTF-8 text. */

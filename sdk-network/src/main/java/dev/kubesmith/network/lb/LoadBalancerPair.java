@@ -27,8 +27,8 @@ import java.util.List;
  *     .withIngressNodes("worker1", "worker2", "worker3");
  * }</pre>
  *
- * <p>Settings in the YAML spec (all optional): {@code privateInterface} (eth0), {@code publicInterface}
- * (eth1), {@code ingressNodes} (comma-separated host names; the masters), {@code statsPort} (8404),
+ * <p>Settings in the YAML spec (all optional): {@code privateInterface} and {@code publicInterface}
+ * (each load balancer's own, the interfaces its facts report), {@code ingressNodes} (comma-separated host names; the masters), {@code statsPort} (8404),
  * {@code virtualRouterId} (51; the public VIP uses the next id).
  */
 public final class LoadBalancerPair implements Component {
@@ -74,13 +74,12 @@ public final class LoadBalancerPair implements Component {
     return with(LoadBalancerSettings.VIRTUAL_ROUTER_ID, String.valueOf(id));
   }
 
-  /** Rejects a bad single value at once (IllegalArgumentException), as the settings' own problems. */
+  /**
+   * Only stores the value: a bad one is reported by {@link #validate(ClusterSpec)} with every other
+   * problem of the spec, in one InvalidSpecException, instead of one exception per setter.
+   */
   private LoadBalancerPair with(String key, String value) {
-    LoadBalancerSettings next = settings.with(key, value);
-    next.problems().stream().filter(p -> p.field().endsWith("." + key)).findFirst().ifPresent(p -> {
-      throw new IllegalArgumentException(p.message());
-    });
-    return new LoadBalancerPair(next);
+    return new LoadBalancerPair(settings.with(key, String.valueOf(value)));
   }
 
   public LoadBalancerSettings settings() {
@@ -118,7 +117,7 @@ public final class LoadBalancerPair implements Component {
     List<FileArtifact> files = List.of(
         FileArtifact.of(HaproxyConfig.PATH, HaproxyConfig.render(spec, lb, settings), 0644),
         FileArtifact.of(KeepalivedConfig.PATH, KeepalivedConfig.render(spec, lb, settings), 0640),
-        FileArtifact.of(HaproxyCheckScript.PATH, HaproxyCheckScript.render(lb, settings), HaproxyCheckScript.MODE),
+        FileArtifact.of(HaproxyCheckScript.PATH, HaproxyCheckScript.render(spec, lb, settings), HaproxyCheckScript.MODE),
         FileArtifact.of(SYSCTL_PATH, "# Written by kubesmith: haproxy may bind the VIPs this host does not hold.\n"
             + "net.ipv4.ip_nonlocal_bind = 1\n", 0644));
     return Step.builder()
@@ -128,6 +127,8 @@ public final class LoadBalancerPair implements Component {
         .description("HAProxy + Keepalived on " + lb.name() + " for " + spec.privateVip().orElse("")
             + spec.publicVip().map(v -> " and " + v).orElse(""))
         .addDependsOn("prepare@" + lb.name())
+        // keepalived.conf and the check name the interfaces the host's facts report, unless set
+        .addDependsOn(dev.kubesmith.plan.Facts.stepId(lb.name()))
         .files(files)
         .commands(commands())
         .check(HostCommands.filesMatch(files)

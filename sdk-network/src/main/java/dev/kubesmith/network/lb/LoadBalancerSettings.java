@@ -1,5 +1,6 @@
 package dev.kubesmith.network.lb;
 
+import dev.kubesmith.network.internal.Interfaces;
 import dev.kubesmith.spec.ClusterSpec;
 import dev.kubesmith.spec.Host;
 import dev.kubesmith.spec.Problem;
@@ -22,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * LoadBalancerSettings s = LoadBalancerSettings.of(Map.of("privateInterface", "ens18", "statsPort", "9000"));
- * s.privateInterface();   // "ens18"
- * s.publicInterface();    // "eth1" (the default)
+ * s.privateInterface();   // Optional[ens18]
+ * s.publicInterface();    // Optional.empty: each load balancer's own, from its facts
  * }</pre>
  */
 public final class LoadBalancerSettings {
@@ -33,15 +34,12 @@ public final class LoadBalancerSettings {
   public static final String STATS_PORT = "statsPort";
   public static final String VIRTUAL_ROUTER_ID = "virtualRouterId";
 
-  public static final String DEFAULT_PRIVATE_INTERFACE = "eth0";
-  public static final String DEFAULT_PUBLIC_INTERFACE = "eth1";
   public static final int DEFAULT_STATS_PORT = 8404;
   public static final int DEFAULT_VIRTUAL_ROUTER_ID = 51;
 
   private static final Set<String> KNOWN = Set.of(PRIVATE_INTERFACE, PUBLIC_INTERFACE, INGRESS_NODES, STATS_PORT,
       VIRTUAL_ROUTER_ID);
-  /** Linux interface names: at most 15 characters, no '/' or whitespace. */
-  private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+  private static final Pattern INTERFACE = Interfaces.NAME;
   /** Ports haproxy binds on every address; the stats frontend cannot share them. */
   private static final Set<Integer> TAKEN_PORTS = Set.of(80, 443, 6443);
 
@@ -72,14 +70,17 @@ public final class LoadBalancerSettings {
     return new LoadBalancerSettings(m);
   }
 
-  /** The interface on the private network: VRRP and the private VIP. */
-  public String privateInterface() {
-    return raw.getOrDefault(PRIVATE_INTERFACE, DEFAULT_PRIVATE_INTERFACE);
+  /**
+   * The interface on the private network (VRRP and the private VIP) when given explicitly; empty
+   * means each load balancer's own, the one holding its private IP (its facts).
+   */
+  public Optional<String> privateInterface() {
+    return Optional.ofNullable(raw.get(PRIVATE_INTERFACE));
   }
 
-  /** The interface on the public side that carries the public VIP. */
-  public String publicInterface() {
-    return raw.getOrDefault(PUBLIC_INTERFACE, DEFAULT_PUBLIC_INTERFACE);
+  /** The interface carrying the public VIP when given explicitly; empty means each load balancer's own. */
+  public Optional<String> publicInterface() {
+    return Optional.ofNullable(raw.get(PUBLIC_INTERFACE));
   }
 
   /** The haproxy stats and health port, bound only to each load balancer's private IP. */
@@ -122,7 +123,7 @@ public final class LoadBalancerSettings {
     for (String key : List.of(PRIVATE_INTERFACE, PUBLIC_INTERFACE)) {
       String v = raw.get(key);
       if (v != null && !INTERFACE.matcher(v).matches()) {
-        p.add(new Problem(field(key), v, "is not a network interface name", "write the name `ip link` shows, e.g. eth0"));
+        p.add(new Problem(field(key), v, "is not a network interface name", "write the name `ip link` shows, e.g. ens18, or drop the setting to use each load balancer's own"));
       }
     }
     port(p);

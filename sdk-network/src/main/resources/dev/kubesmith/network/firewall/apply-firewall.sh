@@ -1,29 +1,46 @@
 #!/bin/bash
-# Written by kubesmith: applies the firewall of @RULES@ and keeps it across reboots.
-# Only the @CHAIN@ chain is flushed and refilled, so the chains of kube-proxy and Calico
-# stay as they are, and the jump from INPUT is added once. Safe to run again.
+# Written by kubesmith: applies the firewall of @RULES@ and @RULES6@ and keeps it across reboots.
+# Only the KUBESMITH-* chains the files declare are flushed and refilled, so the chains of
+# kube-proxy and Calico stay as they are, and each jump into ours is added once: first in INPUT
+# and PREROUTING, last in FORWARD (Calico's and kube-proxy's FORWARD rules decide before ours).
+# Safe to run again.
 #   apply-firewall.sh           apply, persist, and record what was applied
-#   apply-firewall.sh --check   exit 0 when the live rules are the ones last applied from the file
-# KUBESMITH_FIREWALL_RULES and KUBESMITH_STATE_DIR override the rules file and the state directory.
+#   apply-firewall.sh --check   exit 0 when the live rules are the ones last applied from the files
+# KUBESMITH_FIREWALL_RULES, KUBESMITH_FIREWALL_RULES6 and KUBESMITH_STATE_DIR override the files
+# and the state directory.
 set -euo pipefail
 
 rules=${KUBESMITH_FIREWALL_RULES:-@RULES@}
+rules6=${KUBESMITH_FIREWALL_RULES6:-@RULES6@}
 state_dir=${KUBESMITH_STATE_DIR:-@STATE_DIR@}
 stamp="$state_dir/firewall.applied"
-chain=@CHAIN@
-jump="-A INPUT -j $chain"
+jump_line='^-A [A-Z]+ -j KUBESMITH-[A-Z0-9-]+$'
 
-# The rules file's digest with our part of the live tables: INPUT's policy, the jump, the chain.
+# "table chain target" for every jump into a kubesmith chain the file declares
+jumps() {
+  awk '/^\*/ { t = substr($0, 2) } /^-A [A-Z]+ -j KUBESMITH-[A-Z0-9-]+$/ { print t, $2, $4 }' "$1"
+}
+
+# The files' digests with our part of the live tables: policies, the jumps, our chains.
 live_state() {
-  sha256sum <"$rules"
-  iptables -w 30 -S INPUT | grep -e '^-P INPUT ' -e "^$jump\$" || true
-  iptables -w 30 -S "$chain" 2>/dev/null || true
+  local tool file table chain target
+  for file in "$rules" "$rules6"; do
+    sha256sum <"$file"
+  done
+  for tool in iptables ip6tables; do
+    file=$rules
+    [ "$tool" = ip6tables ] && file=$rules6
+    while read -r table chain target; do
+      "$tool" -w 30 -t "$table" -S "$chain" | grep -e "^-P $chain " -e "^-A $chain -j $target\$" || true
+      "$tool" -w 30 -t "$table" -S "$target" 2>/dev/null || true
+    done < <(jumps "$file")
+  done
 }
 
 ensure_packages() {
   if command -v apt-get >/dev/null 2>&1; then
     if ! command -v iptables >/dev/null 2>&1 || ! dpkg -s iptables-persistent >/dev/null 2>&1; then
-      # never let the package save the live tables (kube-proxy's rules) over our file
+      # never let the package save the live tables (kube-proxy's rules) over our files
       debconf-set-selections <<'SELECTIONS'
 iptables-persistent iptables-persistent/autosave_v4 boolean false
 iptables-persistent iptables-persistent/autosave_v6 boolean false
@@ -41,42 +58,56 @@ SELECTIONS
 }
 
 # Load the rules at boot. Never 'netfilter-persistent save' or 'service iptables save':
-# they would write the live tables, kube-proxy's and Calico's chains included, into the file.
+# they would write the live tables, kube-proxy's and Calico's chains included, into the files.
 persist() {
   if command -v apt-get >/dev/null 2>&1; then
     systemctl enable -q netfilter-persistent
   else
     install -m 0600 "$rules" /etc/sysconfig/iptables
+    install -m 0600 "$rules6" /etc/sysconfig/ip6tables
     # firewalld would load its own rules at boot instead
     if systemctl is-enabled -q firewalld 2>/dev/null; then
       systemctl disable -q --now firewalld
     fi
-    systemctl enable -q iptables
+    systemctl enable -q iptables ip6tables
   fi
 }
 
+# apply TOOL FILE: our chains and jumps exist, each jump once, then the file's rules in one transaction
 apply() {
-  iptables -w 30 -N "$chain" 2>/dev/null || true
-  iptables -w 30 -C INPUT -j "$chain" 2>/dev/null || iptables -w 30 -I INPUT 1 -j "$chain"
-  while [ "$(iptables -w 30 -S INPUT | grep -c -x -e "$jump")" -gt 1 ]; do
-    iptables -w 30 -D INPUT -j "$chain"
-  done
+  local tool=$1 file=$2 table chain target
+  while read -r table chain target; do
+    "$tool" -w 30 -t "$table" -N "$target" 2>/dev/null || true
+    if ! "$tool" -w 30 -t "$table" -C "$chain" -j "$target" 2>/dev/null; then
+      if [ "$chain" = FORWARD ]; then
+        "$tool" -w 30 -t "$table" -A "$chain" -j "$target"
+      else
+        "$tool" -w 30 -t "$table" -I "$chain" 1 -j "$target"
+      fi
+    fi
+    while [ "$("$tool" -w 30 -t "$table" -S "$chain" | grep -c -x -e "-A $chain -j $target")" -gt 1 ]; do
+      "$tool" -w 30 -t "$table" -D "$chain" -j "$target"
+    done
+  done < <(jumps "$file")
   # --noflush keeps the rules of the built-in chains (kube-proxy's and Calico's jumps) and
-  # flushes only the chains the file declares; the file's own INPUT jump is already in place
-  grep -v -x -e "$jump" "$rules" | iptables-restore -w 30 --noflush
+  # flushes only the chains the file declares; the file's own jumps are already in place
+  grep -v -E -e "$jump_line" "$file" | "$tool-restore" -w 30 --noflush
 }
 
-if [ ! -r "$rules" ]; then
-  echo "kubesmith: $rules is missing; the plan writes it before running this script" >&2
-  exit 1
-fi
+for file in "$rules" "$rules6"; do
+  if [ ! -r "$file" ]; then
+    echo "kubesmith: $file is missing; the plan writes it before running this script" >&2
+    exit 1
+  fi
+done
 if [ "${1:-}" = --check ]; then
   [ -f "$stamp" ] && [ "$(live_state)" = "$(cat "$stamp")" ]
   exit
 fi
 ensure_packages
 persist
-apply
+apply iptables "$rules"
+apply ip6tables "$rules6"
 mkdir -p "$state_dir"
 live_state >"$stamp.tmp"
 mv "$stamp.tmp" "$stamp"

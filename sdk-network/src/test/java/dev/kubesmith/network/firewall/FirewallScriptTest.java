@@ -3,6 +3,7 @@ package dev.kubesmith.network.firewall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.network.testing.NetworkNamespace;
 import dev.kubesmith.spec.ClusterSpec;
@@ -28,6 +29,7 @@ class FirewallScriptTest {
   Path dir;
   private Path script;
   private Path rules;
+  private Path rules6;
   private Path stubs;
 
   @BeforeAll
@@ -38,7 +40,8 @@ class FirewallScriptTest {
   @BeforeEach
   void files() throws IOException {
     script = Files.writeString(dir.resolve("apply-firewall.sh"), FirewallScript.render());
-    rules = Files.writeString(dir.resolve("rules.v4"), IptablesRules.render(spec, spec.requireHost("master1")));
+    rules = Files.writeString(dir.resolve("rules.v4"), HostFacts.fill(IptablesRules.render(spec, spec.requireHost("master1"))));
+    rules6 = Files.writeString(dir.resolve("rules.v6"), Ip6tablesRules.render(spec, spec.requireHost("master1")));
     stubs = Files.createDirectories(dir.resolve("stubs"));
     // dpkg says iptables-persistent is missing, so the Debian install path runs (against the stubs)
     for (String tool : List.of("apt-get", "dpkg", "debconf-set-selections", "systemctl", "dnf", "rpm", "netfilter-persistent")) {
@@ -70,6 +73,31 @@ class FirewallScriptTest {
       assertThat(ns.run("iptables", "-t", "nat", "-S", "PREROUTING").output()).contains("-A PREROUTING -j KUBE-SERVICES");
       assertThat(ns.run("iptables", "-S", "KUBESMITH-INPUT").output().lines().filter(l -> l.startsWith("-A ")))
           .hasSize((int) Files.readString(rules).lines().filter(l -> l.startsWith("-A KUBESMITH-INPUT ")).count());
+    }
+  }
+
+  @Test
+  void putsItsForwardChainAfterKubeProxysAndItsInputAndPreroutingChainsFirst() {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      simulateKubeProxy(ns);
+
+      applied(ns);
+
+      assertThat(ns.run("iptables", "-S", "FORWARD").output().lines())
+          .containsExactly("-P FORWARD DROP", "-A FORWARD -j KUBE-FORWARD", "-A FORWARD -j KUBESMITH-FORWARD");
+      assertThat(ns.run("iptables", "-S", "INPUT").output().lines().skip(1).findFirst()).contains(JUMP);
+      assertThat(ns.run("iptables", "-t", "mangle", "-S", "PREROUTING").output().lines())
+          .containsExactly("-P PREROUTING ACCEPT", "-A PREROUTING -j KUBESMITH-PREROUTING");
+    }
+  }
+
+  @Test
+  void dropsIpv6InputAndForwardingButKeepsNeighbourDiscovery() {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      applied(ns);
+
+      assertThat(ns.run("ip6tables", "-S").output().lines()).contains("-P INPUT DROP", "-P FORWARD DROP", JUMP)
+          .anySatisfy(l -> assertThat(l).contains("--icmpv6-type 135", "-j ACCEPT"));
     }
   }
 
@@ -119,7 +147,11 @@ class FirewallScriptTest {
       assertThat(check(ns).ok()).as("after the INPUT policy was opened").isFalse();
 
       applied(ns);
-      Files.writeString(rules, IptablesRules.render(spec, spec.requireHost("lb1")));
+      ns.run("ip6tables", "-P", "INPUT", "ACCEPT");
+      assertThat(check(ns).ok()).as("after the IPv6 INPUT policy was opened").isFalse();
+
+      applied(ns);
+      Files.writeString(rules, HostFacts.fill(IptablesRules.render(spec, spec.requireHost("lb1"))));
       assertThat(check(ns).ok()).as("after the rules file changed but was not applied").isFalse();
     }
   }
@@ -127,7 +159,8 @@ class FirewallScriptTest {
   private static void simulateKubeProxy(NetworkNamespace ns) {
     for (String[] cmd : List.of(new String[] {"-N", "KUBE-FIREWALL"}, new String[] {"-A", "KUBE-FIREWALL", "-j", "RETURN"},
         new String[] {"-I", "INPUT", "-j", "KUBE-FIREWALL"}, new String[] {"-t", "nat", "-N", "KUBE-SERVICES"},
-        new String[] {"-t", "nat", "-A", "PREROUTING", "-j", "KUBE-SERVICES"})) {
+        new String[] {"-t", "nat", "-A", "PREROUTING", "-j", "KUBE-SERVICES"}, new String[] {"-N", "KUBE-FORWARD"},
+        new String[] {"-I", "FORWARD", "-j", "KUBE-FORWARD"})) {
       String[] full = new String[cmd.length + 1];
       full[0] = "iptables";
       System.arraycopy(cmd, 0, full, 1, cmd.length);
@@ -153,6 +186,7 @@ class FirewallScriptTest {
     List<String> full = new java.util.ArrayList<>(List.of("env",
         "PATH=" + stubs + ":/usr/sbin:/usr/bin:/sbin:/bin",
         "KUBESMITH_FIREWALL_RULES=" + rules,
+        "KUBESMITH_FIREWALL_RULES6=" + rules6,
         "KUBESMITH_STATE_DIR=" + dir.resolve("state")));
     full.addAll(List.of(command));
     return full.toArray(String[]::new);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.network.internal.HostCommands;
 import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.network.testing.Plans;
 import dev.kubesmith.plan.FileArtifact;
@@ -37,19 +38,31 @@ class FirewallTest {
         .containsExactlyElementsOf(spec.hosts().stream().map(h -> "firewall@" + h.name()).toList());
     Step w2 = plan.requireStep("firewall@worker2");
     assertThat(w2.host()).contains("worker2");
-    assertThat(w2.dependsOn()).containsExactly("prepare@worker2");
+    assertThat(w2.dependsOn()).containsExactlyInAnyOrder("prepare@worker2", "facts@worker2");
   }
 
   @Test
-  void writesTheHostsRulesAndTheApplyScriptAndRunsIt() {
+  void writesTheHostsRulesForIpv4AndIpv6AndTheReversePathFilterAndRunsTheScript() {
     Step step = Plans.of(spec, Firewall.iptables()).requireStep("firewall@lb2");
     Host lb2 = spec.requireHost("lb2");
 
     assertThat(step.files()).extracting(FileArtifact::path, FileArtifact::modeOctal).containsExactly(
-        tuple("/etc/iptables/rules.v4", "0640"), tuple("/usr/local/lib/kubesmith/apply-firewall.sh", "0755"));
+        tuple("/etc/iptables/rules.v4", "0640"), tuple("/etc/iptables/rules.v6", "0640"),
+        tuple(Firewall.SYSCTL_PATH, "0644"), tuple("/usr/local/lib/kubesmith/apply-firewall.sh", "0755"));
     assertThat(step.files().get(0).content()).isEqualTo(IptablesRules.render(spec, lb2));
-    assertThat(step.files().get(1).content()).isEqualTo(FirewallScript.render());
-    assertThat(step.commands()).containsExactly("/usr/local/lib/kubesmith/apply-firewall.sh");
+    assertThat(step.files().get(1).content()).isEqualTo(Ip6tablesRules.render(spec, lb2));
+    assertThat(step.files().get(3).content()).isEqualTo(FirewallScript.render());
+    assertThat(step.commands()).containsExactly("sysctl -q -p " + Firewall.SYSCTL_PATH, "/usr/local/lib/kubesmith/apply-firewall.sh");
+  }
+
+  @Test
+  void turnsOnStrictReversePathFilteringOnThePrivateInterfaceAndLooseOnThePublicOne() {
+    String lb2 = Plans.of(spec, Firewall.iptables()).requireStep("firewall@lb2").files().get(2).content();
+    String m1 = Plans.of(spec, Firewall.iptables()).requireStep("firewall@master1").files().get(2).content();
+
+    assertThat(lb2).contains("net.ipv4.conf.all.rp_filter = 0\n", "net/ipv4/conf/{{fact:lb2:private-interface}}/rp_filter = 1\n",
+        "net/ipv4/conf/{{fact:lb2:public-interface}}/rp_filter = 2\n");
+    assertThat(m1).contains("net/ipv4/conf/{{fact:master1:private-interface}}/rp_filter = 1\n").doesNotContain("public");
   }
 
   @Test
@@ -57,10 +70,13 @@ class FirewallTest {
     Step step = Plans.of(spec, Firewall.iptables()).requireStep("firewall@master1");
 
     assertThat(step.check()).hasValueSatisfying(check -> {
-      step.files().forEach(f -> assertThat(check).contains(HostCommands.sha256(f.content()) + "  " + f.path()));
-      assertThat(check).endsWith("&& /usr/local/lib/kubesmith/apply-firewall.sh --check");
+      step.files().stream().filter(f -> !f.content().contains("{{fact:"))
+          .forEach(f -> assertThat(check).contains(HostCommands.sha256(f.content()) + "  " + f.path()));
+      step.files().stream().filter(f -> f.content().contains("{{fact:"))
+          .forEach(f -> assertThat(check).contains(" | cmp -s - " + f.path()));
+      assertThat(check).contains("rp_filter)\" = 1 ]").endsWith("&& /usr/local/lib/kubesmith/apply-firewall.sh --check");
     });
-    HostTool.Result shellcheck = HostTool.shellcheck("#!/bin/sh\n" + step.check().orElseThrow() + "\n", dir);
+    HostTool.Result shellcheck = HostTool.shellcheck("#!/bin/sh\n" + HostFacts.fill(step.check().orElseThrow()) + "\n", dir);
     assertThat(shellcheck.ok()).as(shellcheck.describe()).isTrue();
   }
 
@@ -97,11 +113,22 @@ class FirewallTest {
   }
 
   @Test
-  void reportsSettingsBecauseItHasNone() {
-    Firewall f = (Firewall) new FirewallProvider().create(ComponentSpec.of("iptables", Map.of("sshFrom", "0.0.0.0/0")));
+  void reportsUnknownSettingsAndMalformedInterfaceNamesTogether() {
+    Firewall f = (Firewall) new FirewallProvider().create(ComponentSpec.of("iptables",
+        Map.of("sshFrom", "0.0.0.0/0", "privateInterface", "eth0; rm -rf /")));
 
-    assertThat(f.validate(spec)).singleElement()
-        .satisfies(p -> assertThat(p.field()).isEqualTo("components[iptables].settings.sshFrom"));
+    assertThat(f.validate(spec)).extracting(p -> p.field()).containsExactly(
+        "components[iptables].settings.privateInterface", "components[iptables].settings.sshFrom");
     assertThat(Firewall.iptables().validate(spec)).isEmpty();
+  }
+
+  @Test
+  void rendersExplicitInterfacesLiterallyAndThenNeedsNoFacts() {
+    Firewall f = Firewall.iptables().withPrivateInterface("bond0");
+    Step m1 = Plans.of(spec, f).requireStep("firewall@master1");
+
+    assertThat(f.validate(spec)).isEmpty();
+    assertThat(m1.files().get(0).content()).contains("-i bond0 ").doesNotContain("{{fact:");
+    assertThat(m1.dependsOn()).containsExactly("prepare@master1");
   }
 }

@@ -2,6 +2,7 @@ package dev.kubesmith.network.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.plan.FileArtifact;
 import java.io.IOException;
@@ -30,6 +31,23 @@ class HostCommandsTest {
     assertThat(sh(check, "/usr/bin:/bin").ok()).as("files as rendered").isTrue();
     Files.writeString(b, "two, edited\n");
     assertThat(sh(check, "/usr/bin:/bin").ok()).as("one file edited").isFalse();
+  }
+
+  @Test
+  void filesMatchComparesAFileNamingFactsWithItsTextAsFilledForTheHost() throws IOException {
+    Path rules = dir.resolve("rules.v4");
+    Path plain = dir.resolve("plain.cfg");
+    String text = "-A X -i {{fact:lb1:private-interface}} -m comment --comment \"it's $HOME\" -j ACCEPT\n";
+    List<FileArtifact> files = List.of(FileArtifact.of(plain.toString(), "plain\n"), FileArtifact.of(rules.toString(), text));
+    String check = HostFacts.fill(HostCommands.filesMatch(files));
+    Files.writeString(plain, "plain\n");
+
+    Files.writeString(rules, text);
+    assertThat(sh(check, "/usr/bin:/bin").ok()).as("the unfilled text").isFalse();
+    Files.writeString(rules, HostFacts.fill(text));
+    assertThat(sh(check, "/usr/bin:/bin").ok()).as("the text as filled for the host").isTrue();
+    Files.writeString(rules, HostFacts.fill(text).replace("ens3", "ens4"));
+    assertThat(sh(check, "/usr/bin:/bin").ok()).as("another interface").isFalse();
   }
 
   @Test

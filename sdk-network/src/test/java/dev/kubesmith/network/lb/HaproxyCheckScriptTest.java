@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.network.testing.Clusters;
 import dev.kubesmith.network.testing.Golden;
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.network.testing.NetworkNamespace;
 import dev.kubesmith.spec.ClusterSpec;
@@ -32,12 +33,12 @@ class HaproxyCheckScriptTest {
 
   @Test
   void rendersTheReviewedScript() {
-    Golden.assertMatches("check_haproxy-lb1.sh", HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    Golden.assertMatches("check_haproxy-lb1.sh", HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults()));
   }
 
   @Test
   void asksHaproxyOnThisHostsPrivateIpAndStatsPortWithoutCurlOrAProcessCheck() {
-    String script = HaproxyCheckScript.render(lb1, LoadBalancerSettings.of(Map.of("statsPort", "9000")));
+    String script = HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.of(Map.of("statsPort", "9000")));
 
     assertThat(script).startsWith("#!/bin/bash\n").contains("/dev/tcp/198.18.4.21/9000 ",
         "timeout 1", "GET /healthz").doesNotContain("curl", "pgrep", "pidof", "killall");
@@ -45,17 +46,17 @@ class HaproxyCheckScriptTest {
 
   @Test
   void passesShellcheck() {
-    HostTool.Result check = HostTool.shellcheck(HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()), dir);
+    HostTool.Result check = HostTool.shellcheck(HostFacts.fill(HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults())), dir);
 
     assertThat(check.ok()).as(check.describe()).isTrue();
   }
 
   @Test
   void succeedsOnlyWhileThisHostsHaproxyServesItsMonitorUri() throws IOException {
-    Path script = Files.writeString(dir.resolve("check.sh"), HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    Path script = Files.writeString(dir.resolve("check.sh"), HostFacts.fill(HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults())));
     Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HaproxyConfig.render(spec, lb1, LoadBalancerSettings.defaults()));
     try (NetworkNamespace ns = NetworkNamespace.create()) {
-      ns.vethPair("eth0", "198.18.4.21/24", "eth1", "198.18.100.21/24");
+      ns.vethPair("ens3", "198.18.4.21/24", "ens4", "198.18.100.21/24");
       assertThat(ns.run("bash", script.toString()).ok()).as("check with no haproxy running").isFalse();
 
       Process haproxy = ns.start(dir.resolve("haproxy.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
@@ -64,6 +65,24 @@ class HaproxyCheckScriptTest {
 
       NetworkNamespace.stop(haproxy);
       assertThat(ns.run("bash", script.toString()).ok()).as("check after haproxy stopped").isFalse();
+    }
+  }
+
+  @Test
+  void renewsTheLeaseOfTheVipsThisHostHoldsAndNeverAddsOne() throws IOException {
+    Path script = Files.writeString(dir.resolve("check.sh"), HostFacts.fill(HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults())));
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HaproxyConfig.render(spec, lb1, LoadBalancerSettings.defaults()));
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      ns.vethPair("ens3", "198.18.4.21/24", "ens4", "198.18.100.21/24");
+      // as keepalived adds it: for good
+      assertThat(ns.run("ip", "addr", "add", Clusters.VIP + "/24", "dev", "ens3").ok()).isTrue();
+      ns.start(dir.resolve("haproxy.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
+      assertThat(eventually(() -> ns.run("bash", script.toString()).ok(), Duration.ofSeconds(10))).isTrue();
+
+      String vip = ns.run("ip", "-o", "addr", "show", "dev", "ens3", "to", Clusters.VIP + "/32").output();
+      assertThat(vip).as("the held VIP now expires unless renewed").containsPattern("valid_lft [1-" + HaproxyCheckScript.LEASE_SECONDS + "]sec")
+          .doesNotContain("forever");
+      assertThat(ns.addresses()).as("the public VIP, not held here, was not added").doesNotContain(Clusters.PUBLIC_VIP);
     }
   }
 
@@ -81,9 +100,9 @@ class HaproxyCheckScriptTest {
             monitor-uri /healthz
             monitor fail if TRUE
         """);
-    Path script = Files.writeString(dir.resolve("check.sh"), HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    Path script = Files.writeString(dir.resolve("check.sh"), HostFacts.fill(HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults())));
     try (NetworkNamespace ns = NetworkNamespace.create()) {
-      ns.vethPair("eth0", "198.18.4.21/24", "eth1", "198.18.100.21/24");
+      ns.vethPair("ens3", "198.18.4.21/24", "ens4", "198.18.100.21/24");
       ns.start(dir.resolve("failing.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
       assertThat(eventually(() -> ns.run("bash", "-c", "exec 3<>/dev/tcp/198.18.4.21/8404").ok(), Duration.ofSeconds(10)))
           .as("the failing haproxy listens").isTrue();

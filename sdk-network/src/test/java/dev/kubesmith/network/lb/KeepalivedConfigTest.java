@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.network.testing.Clusters;
 import dev.kubesmith.network.testing.Golden;
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.network.testing.NetworkNamespace;
 import dev.kubesmith.spec.ClusterSpec;
@@ -53,8 +54,43 @@ class KeepalivedConfigTest {
   void speaksUnicastVrrpFromItsOwnPrivateIpToTheOtherLoadBalancers() {
     String lb2 = KeepalivedConfig.render(spec, spec.requireHost("lb2"), LoadBalancerSettings.defaults());
 
-    assertThat(lb2).contains("    unicast_src_ip 198.18.4.22\n    unicast_peer {\n        198.18.4.21\n    }\n");
-    assertThat(lb2).doesNotContain("198.18.100.22");
+    assertThat(instance(lb2, "kubesmith_private"))
+        .contains("    unicast_src_ip 198.18.4.22\n    unicast_peer {\n        198.18.4.21\n    }\n");
+  }
+
+  @Test
+  void thePublicInstanceSpeaksUnicastBetweenThePublicIpsOnThePublicInterface() {
+    String lb2 = KeepalivedConfig.render(spec, spec.requireHost("lb2"), LoadBalancerSettings.defaults());
+
+    assertThat(instance(lb2, "kubesmith_public"))
+        .contains("    interface {{fact:lb2:public-interface}}\n",
+            "    unicast_src_ip 198.18.100.22\n    unicast_peer {\n        198.18.100.21\n    }\n")
+        .doesNotContain("198.18.4.");
+  }
+
+  @Test
+  void namesEachLoadBalancersOwnInterfacesFromItsFactsInsteadOfEth0() {
+    String lb1 = KeepalivedConfig.render(spec, spec.requireHost("lb1"), LoadBalancerSettings.defaults());
+
+    assertThat(lb1).doesNotContain("eth0", "eth1")
+        .contains("interface {{fact:lb1:private-interface}}\n", "198.18.4.100/24 dev {{fact:lb1:private-interface}}",
+            "interface {{fact:lb1:public-interface}}\n", "198.18.100.100/32 dev {{fact:lb1:public-interface}}");
+  }
+
+  @Test
+  void keepsAnnouncingTheVipsSoClientsLeaveADeadHoldersMac() {
+    String lb1 = KeepalivedConfig.render(spec, spec.requireHost("lb1"), LoadBalancerSettings.defaults());
+
+    for (String name : List.of("kubesmith_private", "kubesmith_public")) {
+      assertThat(instance(lb1, name)).contains("    garp_master_delay 1\n", "    garp_master_refresh 2\n");
+    }
+  }
+
+  /** The text of one vrrp_instance block. */
+  private static String instance(String conf, String name) {
+    int start = conf.indexOf("vrrp_instance " + name + " {");
+    assertThat(start).as("instance " + name).isNotNegative();
+    return conf.substring(start, conf.indexOf("\n}\n", start) + 3);
   }
 
   @Test
@@ -89,12 +125,11 @@ class KeepalivedConfigTest {
   void everyRenderedConfigurationPassesKeepalivedsOwnTestWhereItsInterfacesAndScriptExist() throws IOException {
     for (ClusterSpec s : List.of(Clusters.ha(), Clusters.haWithoutPublicVip())) {
       for (Host lb : s.loadBalancers()) {
-        Path conf = Files.writeString(dir.resolve(lb.name() + ".conf"),
-            KeepalivedConfig.render(s, lb, LoadBalancerSettings.defaults()));
+        Path conf = Files.writeString(dir.resolve(lb.name() + ".conf"), HostFacts.fill(KeepalivedConfig.render(s, lb, LoadBalancerSettings.defaults())));
         Path script = Files.writeString(dir.resolve(lb.name() + ".sh"),
-            HaproxyCheckScript.render(lb, LoadBalancerSettings.defaults()));
+            HostFacts.fill(HaproxyCheckScript.render(s, lb, LoadBalancerSettings.defaults())));
         try (NetworkNamespace ns = NetworkNamespace.create()) {
-          ns.vethPair("eth0", lb.privateIp() + "/24", "eth1", lb.publicIp().orElseThrow() + "/24");
+          ns.vethPair("ens3", lb.privateIp() + "/24", "ens4", lb.publicIp().orElseThrow() + "/24");
 
           HostTool.Result test = ns.run("unshare", "--mount", "--propagation", "private", "sh", "-c",
               "mount -t tmpfs -o mode=0755 tmpfs /etc/keepalived"
@@ -111,12 +146,11 @@ class KeepalivedConfigTest {
   @Test
   void keepalivedsOwnTestRejectsAMissingInterfaceOrAMissingCheckScript() throws IOException {
     Host lb1 = spec.requireHost("lb1");
-    Path wrongInterface = Files.writeString(dir.resolve("wrong-interface.conf"),
-        KeepalivedConfig.render(spec, lb1, LoadBalancerSettings.of(Map.of("publicInterface", "ens99"))));
-    Path conf = Files.writeString(dir.resolve("lb1.conf"), KeepalivedConfig.render(spec, lb1, LoadBalancerSettings.defaults()));
-    Path script = Files.writeString(dir.resolve("lb1.sh"), HaproxyCheckScript.render(lb1, LoadBalancerSettings.defaults()));
+    Path wrongInterface = Files.writeString(dir.resolve("wrong-interface.conf"), HostFacts.fill(KeepalivedConfig.render(spec, lb1, LoadBalancerSettings.of(Map.of("publicInterface", "ens99")))));
+    Path conf = Files.writeString(dir.resolve("lb1.conf"), HostFacts.fill(KeepalivedConfig.render(spec, lb1, LoadBalancerSettings.defaults())));
+    Path script = Files.writeString(dir.resolve("lb1.sh"), HostFacts.fill(HaproxyCheckScript.render(spec, lb1, LoadBalancerSettings.defaults())));
     try (NetworkNamespace ns = NetworkNamespace.create()) {
-      ns.vethPair("eth0", "198.18.4.21/24", "eth1", "198.18.100.21/24");
+      ns.vethPair("ens3", "198.18.4.21/24", "ens4", "198.18.100.21/24");
 
       HostTool.Result missingInterface = ns.run("unshare", "--mount", "--propagation", "private", "sh", "-c",
           "mount -t tmpfs -o mode=0755 tmpfs /etc/keepalived && install -m 0755 \"$1\" " + HaproxyCheckScript.PATH

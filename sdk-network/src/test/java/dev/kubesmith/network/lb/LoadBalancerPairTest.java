@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.network.internal.HostCommands;
 import dev.kubesmith.network.testing.Clusters;
+import dev.kubesmith.network.testing.HostFacts;
 import dev.kubesmith.network.testing.HostTool;
 import dev.kubesmith.network.testing.Plans;
 import dev.kubesmith.plan.FileArtifact;
@@ -41,7 +42,7 @@ class LoadBalancerPairTest {
     assertThat(plan.steps().stream().filter(s -> s.phase() == Phase.LOAD_BALANCER).map(Step::id))
         .containsExactly("load-balancer@lb1", "load-balancer@lb2");
     assertThat(lb2.host()).contains("lb2");
-    assertThat(lb2.dependsOn()).containsExactly("prepare@lb2");
+    assertThat(lb2.dependsOn()).containsExactlyInAnyOrder("prepare@lb2", "facts@lb2");
     assertThat(plan.requireStep("kubeadm-init@master1").dependsOn()).contains("load-balancer@lb1", "load-balancer@lb2");
   }
 
@@ -58,7 +59,7 @@ class LoadBalancerPairTest {
         tuple("/etc/sysctl.d/99-kubesmith-lb.conf", "0644"));
     assertThat(step.files().get(0).content()).isEqualTo(HaproxyConfig.render(spec, lb2, s));
     assertThat(step.files().get(1).content()).isEqualTo(KeepalivedConfig.render(spec, lb2, s));
-    assertThat(step.files().get(2).content()).isEqualTo(HaproxyCheckScript.render(lb2, s));
+    assertThat(step.files().get(2).content()).isEqualTo(HaproxyCheckScript.render(spec, lb2, s));
     assertThat(step.files().get(3).content()).contains("net.ipv4.ip_nonlocal_bind = 1");
   }
 
@@ -81,7 +82,10 @@ class LoadBalancerPairTest {
     Step step = Plans.of(spec, LoadBalancerPair.defaults()).requireStep("load-balancer@lb1");
 
     assertThat(step.check()).hasValueSatisfying(check -> {
-      step.files().forEach(f -> assertThat(check).contains(HostCommands.sha256(f.content()) + "  " + f.path()));
+      step.files().stream().filter(f -> !f.content().contains("{{fact:"))
+          .forEach(f -> assertThat(check).contains(HostCommands.sha256(f.content()) + "  " + f.path()));
+      step.files().stream().filter(f -> f.content().contains("{{fact:"))
+          .forEach(f -> assertThat(check).contains(" | cmp -s - " + f.path()));
       assertThat(check).contains("sha256sum --check --status", "systemctl is-active --quiet haproxy",
           "systemctl is-active --quiet keepalived");
     });
@@ -90,7 +94,8 @@ class LoadBalancerPairTest {
   @Test
   void commandsAndCheckPassShellcheck() {
     Step step = Plans.of(spec, LoadBalancerPair.defaults()).requireStep("load-balancer@lb1");
-    String script = "#!/bin/sh\nset -e\n" + String.join("\n", step.commands()) + "\n" + step.check().orElseThrow() + "\n";
+    String script = "#!/bin/sh\nset -e\n" + String.join("\n", step.commands()) + "\n"
+        + HostFacts.fill(step.check().orElseThrow()) + "\n";
 
     HostTool.Result check = HostTool.shellcheck(script, dir);
 
@@ -120,11 +125,15 @@ class LoadBalancerPairTest {
   }
 
   @Test
-  void rejectsABadValueInASetterAtOnce() {
-    assertThatThrownBy(() -> LoadBalancerPair.defaults().withStatsPort(70000))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statsPort = 70000");
-    assertThatThrownBy(() -> LoadBalancerPair.defaults().withVirtualRouterId(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtualRouterId = 0");
+  void settersOnlyStoreAndValidateReportsEveryBadValueAtOnce() {
+    LoadBalancerPair pair = LoadBalancerPair.defaults().withStatsPort(70000).withVirtualRouterId(0)
+        .withPrivateInterface("eth0 eth1");
+
+    assertThat(pair.validate(spec)).extracting(p -> p.field()).containsExactlyInAnyOrder(
+        "components[haproxy-keepalived].settings.statsPort", "components[haproxy-keepalived].settings.virtualRouterId",
+        "components[haproxy-keepalived].settings.privateInterface");
+    assertThatThrownBy(() -> Plans.of(spec, pair)).isInstanceOf(InvalidSpecException.class)
+        .satisfies(e -> assertThat(((InvalidSpecException) e).problems()).hasSize(3));
   }
 
   @Test

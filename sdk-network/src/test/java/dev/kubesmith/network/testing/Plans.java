@@ -2,6 +2,7 @@ package dev.kubesmith.network.testing;
 
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.PlanContext;
+import dev.kubesmith.plan.Facts;
 import dev.kubesmith.plan.Phase;
 import dev.kubesmith.plan.Plan;
 import dev.kubesmith.plan.PlanBuilder;
@@ -10,7 +11,7 @@ import dev.kubesmith.spec.ClusterSpec;
 import dev.kubesmith.spec.Host;
 import dev.kubesmith.upstream.UpstreamMirror;
 
-/** Builds plans as the core bootstrap will: stand-in {@code prepare@<host>} steps first, then components. */
+/** Builds plans as the core bootstrap will: stand-in {@code facts@<host>} and {@code prepare@<host>} steps first, then components. */
 public final class Plans {
   private Plans() {}
 
@@ -18,6 +19,8 @@ public final class Plans {
   public static PlanBuilder withCoreStandIns(ClusterSpec spec) {
     PlanBuilder b = new PlanBuilder();
     for (Host h : spec.hosts()) {
+      b.add(Step.builder().id(Facts.stepId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())
+          .description("stand-in for the core's facts step").build());
       b.add(Step.builder().id("prepare@" + h.name()).phase(Phase.PREPARE_HOSTS).host(h.name())
           .description("stand-in for the core's host preparation").build());
     }
