@@ -2,6 +2,9 @@ package dev.kubesmith.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.cluster.Ssh;
+import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Role;
 import dev.kubesmith.testkit.MockApi;
 import dev.kubesmith.testkit.Sandbox;
@@ -39,6 +42,12 @@ class AddWorkerScriptSandboxTest {
           "--known-hosts", sandbox.knownHosts().toString(), "--mirror", CliRun.mirror().toString(),
           "--state-dir", state.toString(), "--plain");
       assertThat(built.exitCode()).as(built.err()).isZero();
+      // apply writes the built cluster's full spec to <state dir>/spec.yaml (the core-exec change); until
+      // that is merged, write what it would write.
+      if (!Files.exists(state.resolve("spec.yaml"))) {
+        Files.writeString(state.resolve("spec.yaml"), Cluster.singleMaster().inventory(Inventory.load(inventory))
+            .ssh(Ssh.root().privateKey(sandbox.clientKey()).knownHosts(sandbox.knownHosts())).build().spec().toYaml());
+      }
 
       Script run = jbang("AddWorker.java", "--inventory", inventory.toString(), "--name", "worker2",
           "--ip", "198.18.4.42", "--ssh-key", sandbox.clientKey().toString(), "--known-hosts",
@@ -55,6 +64,16 @@ class AddWorkerScriptSandboxTest {
 
   record Script(int exitCode, String out, String err) {}
 
+  /** The local repository of the Maven build running the tests (set by the pom for surefire). */
+  static String mavenRepository() {
+    String repo = System.getProperty("kubesmith.test.maven.repo");
+    if (repo == null || repo.isBlank() || repo.contains("${")) {
+      throw new IllegalStateException("the system property kubesmith.test.maven.repo is not set; run the test with "
+          + "Maven (jbang-scripts/pom.xml sets it to the build's local repository)");
+    }
+    return repo;
+  }
+
   /** Runs {@code jbang-scripts/jbang jbang-scripts/SCRIPT args} from the repository root. */
   static Script jbang(String script, String... args) throws IOException, InterruptedException {
     Path root = CliRun.repoRoot();
@@ -66,6 +85,9 @@ class AddWorkerScriptSandboxTest {
       ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().put("KUBESMITH_SDK_INSTALL", "never");
+      // The repository this Maven build uses, explicitly: JBang's default follows $HOME, Maven's the
+      // Java user.home, and they differ when HOME is not the user's home directory.
+      pb.environment().put("KUBESMITH_MAVEN_REPO", mavenRepository());
       Process p = pb.start();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly().waitFor();
