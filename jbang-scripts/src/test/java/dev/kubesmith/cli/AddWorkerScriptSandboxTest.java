@@ -8,12 +8,8 @@ import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Role;
 import dev.kubesmith.testkit.MockApi;
 import dev.kubesmith.testkit.Sandbox;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +45,7 @@ class AddWorkerScriptSandboxTest {
             .ssh(Ssh.root().privateKey(sandbox.clientKey()).knownHosts(sandbox.knownHosts())).build().spec().toYaml());
       }
 
-      Script run = jbang("AddWorker.java", "--inventory", inventory.toString(), "--name", "worker2",
+      JBangRun run = JBangRun.of("AddWorker.java", "--inventory", inventory.toString(), "--name", "worker2",
           "--ip", "198.18.4.42", "--ssh-key", sandbox.clientKey().toString(), "--known-hosts",
           sandbox.knownHosts().toString(), "--mirror", CliRun.mirror().toString(), "--state-dir", state.toString());
 
@@ -59,45 +55,6 @@ class AddWorkerScriptSandboxTest {
       assertThat(Files.readString(inventory)).endsWith("198.18.4.41 worker1 worker\n198.18.4.42 worker2 worker\n");
       assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
           .containsExactlyInAnyOrder("master1", "worker1", "worker2");
-    }
-  }
-
-  record Script(int exitCode, String out, String err) {}
-
-  /** The local repository of the Maven build running the tests (set by the pom for surefire). */
-  static String mavenRepository() {
-    String repo = System.getProperty("kubesmith.test.maven.repo");
-    if (repo == null || repo.isBlank() || repo.contains("${")) {
-      throw new IllegalStateException("the system property kubesmith.test.maven.repo is not set; run the test with "
-          + "Maven (jbang-scripts/pom.xml sets it to the build's local repository)");
-    }
-    return repo;
-  }
-
-  /** Runs {@code jbang-scripts/jbang jbang-scripts/SCRIPT args} from the repository root. */
-  static Script jbang(String script, String... args) throws IOException, InterruptedException {
-    Path root = CliRun.repoRoot();
-    List<String> command = new java.util.ArrayList<>(List.of("bash", "jbang-scripts/jbang", "jbang-scripts/" + script));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile("jbang-out", ".txt");
-    Path err = Files.createTempFile("jbang-err", ".txt");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.environment().put("KUBESMITH_SDK_INSTALL", "never");
-      // The repository this Maven build uses, explicitly: JBang's default follows $HOME, Maven's the
-      // Java user.home, and they differ when HOME is not the user's home directory.
-      pb.environment().put("KUBESMITH_MAVEN_REPO", mavenRepository());
-      Process p = pb.start();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly().waitFor();
-        throw new AssertionError("jbang " + script + " did not finish in 5 minutes; stderr: " + Files.readString(err));
-      }
-      return new Script(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
     }
   }
 }
