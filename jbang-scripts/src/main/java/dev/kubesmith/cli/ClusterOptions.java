@@ -179,6 +179,11 @@ final class ClusterOptions {
         names.add(n);
       }
     }
+    // The setters only store; a CLI user gets the option named, not the component's field.
+    if (domain != null && !domain.matches("([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}")) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--domain " + domain + ": is not a DNS name; write e.g. --domain example.com");
+      ok = false;
+    }
     List<Component> out = new ArrayList<>();
     try {
       for (String n : names) {
