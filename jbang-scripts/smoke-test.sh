@@ -148,14 +148,13 @@ for script in "$here"/*.java; do
     expect_out "Usage:" --plan "Exit codes:")"
 done
 
-plan="$work/add-worker"
-run "$repo" jbang-scripts/jbang jbang-scripts/AddWorker.java --inventory samples/clustera_hosts \
-  --name worker4 --ip 192.168.4.44 --vip 192.168.4.100 --mirror "$mirror" --plan "$plan"
-check "AddWorker.java --plan on samples/clustera_hosts" "$( ((status == 0)) || echo "exit status $status, not 0"
-  [[ -f $plan/hosts/worker4/etc/kubernetes/kubeadm-join.yaml ]] || echo "no join configuration for worker4"
-  grep -qF 'join-worker@worker4' "$plan/plan.md" 2>/dev/null || echo "plan.md has no join-worker@worker4"
-  ! grep -q worker4 "$repo/samples/clustera_hosts" || echo "samples/clustera_hosts was changed in plan mode"
-  expect_out "worker4" "$plan")"
+# AddWorker plans from the spec every apply writes to its state directory: without one it says so.
+run "$repo" jbang-scripts/jbang jbang-scripts/AddWorker.java --state-dir "$work/no-state" \
+  --name worker4 --ip 192.168.4.44 --mirror "$mirror" --plan "$work/add-worker"
+check "AddWorker.java without the spec of a built cluster" "$( ((status == 1)) || echo "exit status $status, not 1"
+  grep -qF -- "$work/no-state/spec.yaml" "$err" || echo "stderr does not name the missing spec.yaml"
+  grep -qF -- "apply the cluster first" "$err" || echo "stderr does not say to apply first"
+  [[ ! -e $work/add-worker ]] || echo "$work/add-worker was created")"
 
 plan="$work/monitoring"
 run "$repo" jbang-scripts/jbang jbang-scripts/MonitoringOnExistingCluster.java --inventory samples/clustera_hosts \

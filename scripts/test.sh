@@ -34,5 +34,8 @@ if [ ! -d ../shared/upstream ]; then
   exit 2
 fi
 
-./mvnw -B -ntp install
+# One local repository for Maven and for JBang in the smoke test, named explicitly: Maven's default
+# follows the passwd home directory, the JBang wrapper's $HOME, and they differ when HOME is set elsewhere.
+export KUBESMITH_MAVEN_REPO="${KUBESMITH_MAVEN_REPO:-$HOME/.m2/repository}"
+./mvnw -B -ntp -Dmaven.repo.local="$KUBESMITH_MAVEN_REPO" install
 bash jbang-scripts/smoke-test.sh

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -86,6 +87,14 @@ final class ApplyCommand implements Callable<Integer> {
     Cluster c = built.get();
     Path state = stateDir != null ? stateDir
         : Path.of(System.getProperty("user.home"), ".kubesmith", c.spec().name());
+    try {
+      c = withWebUiCredentials(c, state, upstream, failures);
+    } catch (UncheckedIOException e) {
+      failures.add(KubesmithCli.UPSTREAM_OR_IO, e.getMessage());
+    }
+    if (failures.any()) {
+      return failures.report(err());
+    }
     Path kubeconfig = state.resolve("admin.conf");
     ProgressPrinter progress = new ProgressPrinter(out(), !plain && System.console() != null);
     ApplyOptions options = ApplyOptions.defaults().stateDirectory(state).kubeconfig(kubeconfig).listener(progress);
@@ -121,6 +130,29 @@ final class ApplyCommand implements Callable<Integer> {
         + " already done in " + String.format(Locale.ROOT, "%.1f", result.wallTime().toMillis() / 1000.0)
         + " s; admin.conf: " + kubeconfig);
     return KubesmithCli.OK;
+  }
+
+  /**
+   * The cluster with the web UIs' passwords of an earlier apply reused, its newly generated ones kept
+   * in {@code <state dir>/credentials} (0600) before any host is touched: the cluster will hold only
+   * their hashes. Says where they are, never what they are.
+   */
+  private Cluster withWebUiCredentials(Cluster c, Path state, UpstreamMirror upstream, Failures failures) {
+    Map<String, String> stored = WebUiCredentials.read(state);
+    Cluster result = c;
+    if (!stored.isEmpty()) {
+      cluster.storedCredentials = stored;
+      Optional<Cluster> again = cluster.cluster(upstream, ssh, failures);
+      if (again.isEmpty()) {
+        return c;
+      }
+      result = again.get();
+    }
+    if (WebUiCredentials.record(state, result)) {
+      out().println("generated passwords for the web UIs' basic auth are in " + WebUiCredentials.file(state)
+          + " (mode 0600); print them with: kubesmith credentials --state-dir " + state);
+    }
+    return result;
   }
 
   private void checkStateDir(Failures failures) {

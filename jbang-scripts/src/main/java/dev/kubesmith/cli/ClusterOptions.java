@@ -1,5 +1,6 @@
 package dev.kubesmith.cli;
 
+import dev.kubesmith.addons.ingress.BasicAuth;
 import dev.kubesmith.addons.ingress.Traefik;
 import dev.kubesmith.addons.logging.Logging;
 import dev.kubesmith.addons.monitoring.KubePrometheus;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Option;
@@ -111,6 +113,12 @@ final class ClusterOptions {
   List<String> schedules;
 
   /**
+   * The web UIs' passwords an earlier apply generated (see {@link WebUiCredentials}): reused, so that
+   * the file and the cluster keep agreeing. Set by apply; not an option.
+   */
+  Map<String, String> storedCredentials = Map.of();
+
+  /**
    * The backup component of --backup and --schedule: empty inside when there is none; empty outside
    * with every problem added (an unknown kind, a bad schedule, --schedule without --backup).
    */
@@ -171,15 +179,25 @@ final class ClusterOptions {
         names.add(n);
       }
     }
+    // The setters only store; a CLI user gets the option named, not the component's field.
+    if (domain != null && !domain.matches("([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}")) {
+      failures.add(KubesmithCli.INVALID_INPUT, "--domain " + domain + ": is not a DNS name; write e.g. --domain example.com");
+      ok = false;
+    }
     List<Component> out = new ArrayList<>();
     try {
       for (String n : names) {
         out.add(switch (n) {
           case "rook-ceph" -> RookCeph.defaults();
           case "kube-prometheus" -> domain == null ? KubePrometheus.defaults()
-              : KubePrometheus.defaults().domain(domain);
+              : WebUiCredentials.password(storedCredentials, n, KubePrometheus.DEFAULT_USER)
+                  .map(pw -> KubePrometheus.defaults().domain(domain).users(Map.of(KubePrometheus.DEFAULT_USER, pw)))
+                  .orElseGet(() -> KubePrometheus.defaults().domain(domain));
           case "traefik" -> traefik();
-          case "logging" -> domain == null ? Logging.efk() : Logging.efk().domain(domain);
+          case "logging" -> domain == null ? Logging.efk()
+              : WebUiCredentials.password(storedCredentials, n, Logging.DEFAULT_USER)
+                  .map(pw -> Logging.efk().domain(domain).users(BasicAuth.users(Map.of(Logging.DEFAULT_USER, pw))))
+                  .orElseGet(() -> Logging.efk().domain(domain));
           default -> throw new IllegalStateException(n);
         });
       }

@@ -26,7 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "kubesmith",
     description = "Builds self-managed Kubernetes clusters over SSH.",
     subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, BackupCommand.class,
-        EtcdSnapshotCommand.class},
+        EtcdSnapshotCommand.class, CredentialsCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     versionProvider = KubesmithCli.Version.class,
     footer = {"%nRun 'kubesmith COMMAND --help' for the options of a command."})

@@ -76,14 +76,19 @@ public final class Velero implements Component {
 
   /**
    * Velero with MinIO on an export of the named NFS host; schedules are added with {@link #schedule}.
-   *
-   * @throws IllegalArgumentException for an empty host name or an export path that is not absolute
+   * An empty host name or an export path that is not absolute is reported by {@link #validate}.
    */
   public static Velero minioOnNfs(String nfsHost, String exportPath) {
+    VeleroSettings v = VeleroSettings.DEFAULTS;
     if (nfsHost == null || nfsHost.isBlank()) {
-      throw new IllegalArgumentException("NFS host name is empty; name the inventory host with role nfs, e.g. nfs1");
+      v = v.withProblem(new Problem(VeleroSettings.field(SETTING_NFS_HOST), nfsHost, "is empty",
+          "name the inventory host with role nfs, e.g. minioOnNfs(\"nfs1\", \"" + DEFAULT_EXPORT_PATH + "\")"));
+    } else {
+      v = v.withNfsHost(nfsHost);
     }
-    return new Velero(VeleroSettings.DEFAULTS.withNfsHost(nfsHost).withExportPath(requirePath(exportPath)));
+    String why = Names.absolutePathProblem(exportPath);
+    return new Velero(why == null ? v.withExportPath(exportPath) : v.withProblem(new Problem(
+        VeleroSettings.field(SETTING_EXPORT_PATH), exportPath, why, "write an absolute path such as " + DEFAULT_EXPORT_PATH)));
   }
 
   /** Velero with MinIO on {@value #DEFAULT_EXPORT_PATH} of the inventory's one host with role nfs. */
@@ -102,7 +107,11 @@ public final class Velero implements Component {
     }
     Velero v = defaults();
     for (String text : schedules) {
-      v = v.schedule(BackupSchedule.parse(text));
+      BackupSchedule parsed = BackupSchedule.parse(text);
+      if (v.schedules().stream().anyMatch(x -> x.name().equals(parsed.name()))) { // an option error, named as one
+        throw new IllegalArgumentException("schedule " + parsed.name() + " is added twice; give each schedule its own name");
+      }
+      v = v.schedule(parsed);
     }
     return v;
   }
@@ -112,41 +121,57 @@ public final class Velero implements Component {
     return new Velero(VeleroSettings.read(spec.settings(), SETTINGS));
   }
 
-  /**
-   * Adds a schedule.
-   *
-   * @throws IllegalArgumentException for a schedule without a cron schedule or a name used twice
-   */
+  /** Adds a schedule; one without a cron schedule, or a name used twice, is reported by {@link #validate}. */
   public Velero schedule(BackupSchedule schedule) {
-    Objects.requireNonNull(schedule, "schedule");
+    if (schedule == null) {
+      return new Velero(s.withProblem(Problem.missing(VeleroSettings.field(SETTING_SCHEDULE_PREFIX + "*"),
+          "give a schedule, e.g. schedule(\"test-daily\", s -> s.daily())")));
+    }
+    String field = VeleroSettings.field(SETTING_SCHEDULE_PREFIX + schedule.name());
     if (!schedule.hasCron()) {
-      throw new IllegalArgumentException("schedule " + schedule.name() + " has no cron schedule; call daily(), hourly(),"
-          + " weekly() or cron(\"0 2 * * *\") on it");
+      return new Velero(s.withProblem(new Problem(field, schedule.name(), "has no cron schedule",
+          "call daily(), hourly(), weekly() or cron(\"0 2 * * *\") on it")));
     }
     if (s.schedules().stream().anyMatch(x -> x.name().equals(schedule.name()))) {
-      throw new IllegalArgumentException("schedule " + schedule.name() + " is added twice; give each schedule its own name");
+      return new Velero(s.withProblem(new Problem(field, schedule.name(), "is added twice",
+          "give each schedule its own name")));
     }
     List<BackupSchedule> list = new ArrayList<>(s.schedules());
     list.add(schedule);
     return new Velero(s.withSchedules(list));
   }
 
-  /** Adds a schedule built from its name: {@code schedule("test-daily", s -> s.daily().includeNamespaces("test"))}. */
+  /**
+   * Adds a schedule built from its name: {@code schedule("test-daily", s -> s.daily().includeNamespaces("test"))}.
+   * A bad name, cron expression, namespace or TTL is reported by {@link #validate} with every other problem.
+   */
   public Velero schedule(String name, UnaryOperator<BackupSchedule> build) {
-    return schedule(build.apply(BackupSchedule.named(name)));
+    BackupSchedule schedule;
+    try {
+      schedule = build.apply(BackupSchedule.named(name));
+    } catch (IllegalArgumentException e) {
+      return new Velero(s.withProblem(new Problem(VeleroSettings.field(SETTING_SCHEDULE_PREFIX + name), name,
+          e.getMessage(), "see BackupSchedule for the values each setter takes")));
+    }
+    return schedule(schedule);
   }
 
-  /** The size of MinIO's PersistentVolume, e.g. {@code 200Gi}. */
+  /** The size of MinIO's PersistentVolume, e.g. {@code 200Gi}; anything else is reported by {@link #validate}. */
   public Velero minioSize(String size) {
     if (VeleroSettings.sizeProblem(size) != null) {
-      throw new IllegalArgumentException("minioSize " + size + " " + VeleroSettings.sizeProblem(size) + "; write e.g. 200Gi");
+      return new Velero(s.withProblem(new Problem(VeleroSettings.field(SETTING_MINIO_SIZE), size,
+          VeleroSettings.sizeProblem(size), "write e.g. 200Gi")));
     }
     return new Velero(s.withMinioSize(size));
   }
 
-  /** The bucket Velero writes to. */
+  /** The bucket Velero writes to: a DNS-1123 label (checked with the build). */
   public Velero bucket(String name) {
-    return new Velero(s.withBucket(Names.requireLabel("bucket", name)));
+    if (Names.labelProblem(name) != null) {
+      return new Velero(s.withProblem(new Problem(VeleroSettings.field(SETTING_BUCKET), name, Names.labelProblem(name),
+          "write e.g. " + DEFAULT_BUCKET)));
+    }
+    return new Velero(s.withBucket(name));
   }
 
   /** etcd snapshots on the masters, with these settings. */
@@ -184,6 +209,7 @@ public final class Velero implements Component {
   @Override
   public List<Problem> validate(ClusterSpec spec) {
     List<Problem> p = new ArrayList<>(s.problems());
+    s.etcd().ifPresent(e -> p.addAll(VeleroSettings.etcdProblems(e)));
     nfsHost(spec, p);
     if (s.etcd().isPresent() && spec.masters().isEmpty()) {
       p.add(new Problem("hosts", "0 masters", "etcd snapshots run on the masters, and the spec has none",
@@ -284,14 +310,6 @@ public final class Velero implements Component {
   @Override
   public ComponentSpec describe() {
     return ComponentSpec.of(NAME, s.write());
-  }
-
-  private static String requirePath(String path) {
-    String why = Names.absolutePathProblem(path);
-    if (why != null) {
-      throw new IllegalArgumentException("export path " + path + " " + why + "; write e.g. " + DEFAULT_EXPORT_PATH);
-    }
-    return path;
   }
 
   @Override

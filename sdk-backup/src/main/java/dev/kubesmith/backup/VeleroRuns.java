@@ -4,6 +4,7 @@ import dev.kubesmith.backup.internal.KubeYaml;
 import dev.kubesmith.backup.internal.Names;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * On-demand Velero backups and restores: creates the Backup or Restore object and waits for its
  * phase. {@code Completed} returns the object; {@code Failed}, {@code PartiallyFailed} and
  * {@code FailedValidation} throw {@link VeleroRunFailedException} with Velero's failure reason and
- * validation errors, as does a timeout (with the last phase seen).
+ * validation errors, as does a timeout (with the last phase seen). While waiting, API answers 429 and
+ * 5xx and connection failures are polled through until the timeout; any other API error ends the wait.
  *
  * <pre>{@code
  * VeleroRuns velero = VeleroRuns.of(client);
@@ -116,8 +118,26 @@ public final class VeleroRuns {
     Instant deadline = Instant.now().plus(timeout);
     String phase = null;
     GenericKubernetesResource r = null;
+    KubernetesClientException lastError = null;
     while (true) {
-      r = client.genericKubernetesResources(ctx).inNamespace(namespace).withName(name).get();
+      try {
+        r = client.genericKubernetesResources(ctx).inNamespace(namespace).withName(name).get();
+        lastError = null;
+      } catch (KubernetesClientException e) {
+        if (!isTransient(e)) {
+          throw e;
+        }
+        // An API server restarting or overloaded answers 5xx/429 or drops the connection for a while:
+        // the wait goes on until its deadline instead of losing a backup that is still running.
+        lastError = e;
+        LOG.info("{} {}/{}: API error {} while waiting, polling on: {}", ctx.getKind(), namespace, name, e.getCode(),
+            e.getStatus() == null ? "" : e.getStatus().getMessage());
+        if (!Instant.now().isBefore(deadline)) {
+          throw failure(ctx.getKind(), name, phase, r == null ? Map.of() : status(r), timeout, lastError);
+        }
+        sleep();
+        continue;
+      }
       if (r == null) {
         throw new VeleroRunFailedException(ctx.getKind() + " " + namespace + "/" + name + " does not exist; create it first",
             ctx.getKind(), name, null, null, List.of());
@@ -127,16 +147,22 @@ public final class VeleroRuns {
         return r;
       }
       if (phase != null && FAILED.contains(phase)) {
-        throw failure(ctx.getKind(), name, phase, status(r), null);
+        throw failure(ctx.getKind(), name, phase, status(r), null, null);
       }
       if (!Instant.now().isBefore(deadline)) {
-        throw failure(ctx.getKind(), name, phase, status(r), timeout);
+        throw failure(ctx.getKind(), name, phase, status(r), timeout, null);
       }
       sleep();
     }
   }
 
-  private VeleroRunFailedException failure(String kind, String name, String phase, Map<String, Object> status, Duration timeout) {
+  /** 429, 5xx and connection failures (fabric8 reports those with code 0 or -1): worth polling again. */
+  static boolean isTransient(KubernetesClientException e) {
+    return e.getCode() == 429 || e.getCode() >= 500 || e.getCode() <= 0;
+  }
+
+  private VeleroRunFailedException failure(String kind, String name, String phase, Map<String, Object> status,
+      Duration timeout, KubernetesClientException apiError) {
     String reason = text(status.get("failureReason"));
     List<String> validation = status.get("validationErrors") instanceof List<?> l ? l.stream().map(String::valueOf).toList()
         : List.of();
@@ -144,6 +170,9 @@ public final class VeleroRuns {
     if (timeout != null) {
       m.append(" did not finish within ").append(timeout.toSeconds()).append(" s (last phase ")
           .append(phase == null ? "none: is the Velero server running?" : phase).append(')');
+      if (apiError != null) {
+        m.append("; the API server answered HTTP ").append(apiError.getCode()).append(" to the last poll");
+      }
     } else {
       m.append(" ended ").append(phase);
     }

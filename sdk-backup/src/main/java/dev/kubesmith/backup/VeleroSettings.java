@@ -29,6 +29,13 @@ record VeleroSettings(String nfsHost, String exportPath, String minioSize, Strin
     return size != null && size.matches("[1-9][0-9]{0,5}(Mi|Gi|Ti)") ? null : "is not a size such as 50Gi (Mi, Gi or Ti)";
   }
 
+  /** The same values with one more problem, reported by {@link Velero#validate} with every other one of the build. */
+  VeleroSettings withProblem(Problem problem) {
+    List<Problem> p = new ArrayList<>(problems);
+    p.add(problem);
+    return new VeleroSettings(nfsHost, exportPath, minioSize, bucket, etcd, schedules, p);
+  }
+
   VeleroSettings withNfsHost(String v) {
     return new VeleroSettings(v, exportPath, minioSize, bucket, etcd, schedules, problems);
   }
@@ -106,6 +113,20 @@ record VeleroSettings(String nfsHost, String exportPath, String minioSize, Strin
     return new VeleroSettings(v.nfsHost, v.exportPath, v.minioSize, v.bucket, v.etcd, schedules, p);
   }
 
+  /** The problems of the etcd snapshot settings, named by their YAML fields. */
+  static List<Problem> etcdProblems(EtcdSnapshots e) {
+    List<Problem> p = new ArrayList<>();
+    if (!e.calendarIsValid()) {
+      p.add(new Problem(field(Velero.SETTING_ETCD_CALENDAR), e.calendar(), "is not a systemd calendar expression",
+          "write e.g. daily, hourly or '*-*-* 00/6:00:00' (every six hours)"));
+    }
+    if (!e.keepIsValid()) {
+      p.add(new Problem(field(Velero.SETTING_ETCD_KEEP), String.valueOf(e.keep()), "is not a number from 1 to 1000",
+          "write e.g. 7"));
+    }
+    return p;
+  }
+
   private static VeleroSettings readEtcd(Map<String, String> settings, VeleroSettings v, List<Problem> p) {
     String on = settings.get(Velero.SETTING_ETCD_SNAPSHOTS);
     if (on != null && !on.equals("true") && !on.equals("false")) {
@@ -117,18 +138,13 @@ record VeleroSettings(String nfsHost, String exportPath, String minioSize, Strin
     EtcdSnapshots e = EtcdSnapshots.defaults();
     String calendar = settings.get(Velero.SETTING_ETCD_CALENDAR);
     if (calendar != null) {
-      try {
-        e = e.calendar(calendar);
-      } catch (IllegalArgumentException ex) {
-        p.add(new Problem(field(Velero.SETTING_ETCD_CALENDAR), calendar, "is not a systemd calendar expression",
-            "write e.g. daily or '*-*-* 00/6:00:00'"));
-      }
+      e = e.calendar(calendar); // checked by Velero.validate
     }
     String keep = settings.get(Velero.SETTING_ETCD_KEEP);
     if (keep != null) {
       try {
         e = e.keep(Integer.parseInt(keep));
-      } catch (IllegalArgumentException ex) {
+      } catch (NumberFormatException ex) {
         p.add(new Problem(field(Velero.SETTING_ETCD_KEEP), keep, "is not a number from 1 to 1000", "write e.g. 7"));
       }
     }

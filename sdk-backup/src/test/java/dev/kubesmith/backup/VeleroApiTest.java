@@ -218,6 +218,66 @@ class VeleroApiTest {
   }
 
   @Test
+  void aBackupWaitPollsThroughApiServerErrorsUntilCompleted() {
+    // given a Completed backup, and an API server that answers the next two polls 503 (a client without
+    // fabric8's own retries, so each 503 reaches the wait)
+    client.genericKubernetesResources(context("Backup", "backups")).inNamespace("velero")
+        .resource(backup("nightly-2", Map.of("phase", "Completed"))).create();
+    api.server().expect().get().withPath("/apis/velero.io/v1/namespaces/velero/backups/nightly-2")
+        .andReturn(503, "{\"kind\":\"Status\",\"code\":503,\"message\":\"etcdserver: leader changed\"}").times(2);
+
+    try (KubernetesClient noRetries = clientWithoutRetries()) {
+      // when
+      GenericKubernetesResource done = VeleroRuns.of(noRetries).poll(Duration.ofMillis(20))
+          .awaitBackup("nightly-2", Duration.ofSeconds(10));
+
+      // then
+      assertThat(done.getMetadata().getName()).isEqualTo("nightly-2");
+    }
+  }
+
+  @Test
+  void aBackupWaitEndsAtOnceOnAForbiddenAnswer() {
+    api.server().expect().get().withPath("/apis/velero.io/v1/namespaces/velero/backups/nightly-3")
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"forbidden\"}").always();
+
+    try (KubernetesClient noRetries = clientWithoutRetries()) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> VeleroRuns.of(noRetries).poll(Duration.ofMillis(20))
+          .awaitBackup("nightly-3", Duration.ofSeconds(30)))
+          .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class).hasMessageContaining("403");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aWaitThatOnlyEverGetsServerErrorsTimesOutNamingTheLastAnswer() {
+    api.server().expect().get().withPath("/apis/velero.io/v1/namespaces/velero/backups/nightly-4")
+        .andReturn(503, "{\"kind\":\"Status\",\"code\":503,\"message\":\"unavailable\"}").always();
+
+    try (KubernetesClient noRetries = clientWithoutRetries()) {
+      assertThatThrownBy(() -> VeleroRuns.of(noRetries).poll(Duration.ofMillis(20))
+          .awaitBackup("nightly-4", Duration.ofMillis(300)))
+          .isInstanceOf(VeleroRunFailedException.class)
+          .hasMessageContaining("Backup velero/nightly-4 did not finish within 0 s")
+          .hasMessageContaining("the API server answered HTTP 503 to the last poll");
+    }
+  }
+
+  private KubernetesClient clientWithoutRetries() {
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build())
+        .build();
+  }
+
+  private static GenericKubernetesResource backup(String name, Map<String, Object> status) {
+    GenericKubernetesResource r = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().convertValue(
+        VeleroRuns.backupObject(name, List.of(), Duration.ofDays(1)), GenericKubernetesResource.class);
+    r.getAdditionalProperties().put("status", status);
+    return r;
+  }
+
+  @Test
   void rejectsBadNamesBeforeCreatingAnything() {
     assertThatThrownBy(() -> VeleroRuns.of(client).backup("Nightly 1", List.of(), Duration.ofDays(1), Duration.ofSeconds(1)))
         .hasMessageContaining("backup name 'Nightly 1' is not a DNS-1123 label").hasMessageContaining("write e.g. nightly-1");

@@ -111,16 +111,19 @@ class VeleroTest {
   }
 
   @Test
-  void rejectsBadBuilderInputNamingTheFix() {
-    assertThatThrownBy(() -> Velero.minioOnNfs("nfs1", "srv/backup")).hasMessageContaining(
-        "export path srv/backup is not an absolute directory path; write e.g. /srv/backup");
-    assertThatThrownBy(() -> Velero.minioOnNfs("", "/srv")).hasMessageContaining("role nfs");
-    assertThatThrownBy(() -> BACKUP.schedule(BackupSchedule.named("test-daily").hourly()))
-        .hasMessageContaining("schedule test-daily is added twice");
-    assertThatThrownBy(() -> BACKUP.schedule(BackupSchedule.named("x"))).hasMessageContaining("has no cron schedule");
-    assertThatThrownBy(() -> BACKUP.minioSize("50GB")).hasMessageContaining("minioSize 50GB is not a size such as 50Gi");
-    assertThatThrownBy(() -> EtcdSnapshots.defaults().keep(0)).hasMessageContaining("must be 1-1000");
-    assertThatThrownBy(() -> EtcdSnapshots.every("daily; rm -rf /")).hasMessageContaining("not a systemd OnCalendar");
+  void badBuilderInputIsStoredAndReportedTogetherNamingTheFix() {
+    Velero bad = Velero.minioOnNfs("", "srv/backup").schedule(BackupSchedule.named("x")).minioSize("50GB")
+        .bucket("Bad_Bucket").etcdSnapshots(EtcdSnapshots.every("daily; rm -rf /").keep(0));
+
+    assertThat(bad.validate(Clusters.singleMaster())).extracting(Problem::field, Problem::value).contains(
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.exportPath", "srv/backup"),
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.schedule.x", "x"),
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.minioSize", "50GB"),
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.bucket", "Bad_Bucket"),
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.etcdSnapshotCalendar", "daily; rm -rf /"),
+        org.assertj.core.groups.Tuple.tuple("components[velero].settings.etcdSnapshotKeep", "0"));
+    assertThat(BACKUP.schedule(BackupSchedule.named("test-daily").hourly()).validate(Clusters.singleMaster()))
+        .extracting(Problem::reason).contains("is added twice");
   }
 
   @Test

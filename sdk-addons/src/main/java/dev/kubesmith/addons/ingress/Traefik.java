@@ -127,38 +127,41 @@ public final class Traefik implements Component {
    * {@code kubernetes.io/hostname}). The HAProxy pair sends 80/443 to the same hosts.
    *
    * @param hostNames host names of the inventory; checked against the spec by {@link #validate(ClusterSpec)}
-   * @throws IllegalArgumentException when none is given or one is blank
    */
   public Traefik onNodes(String... hostNames) {
-    if (hostNames.length == 0 || Arrays.stream(hostNames).anyMatch(h -> h == null || h.isBlank())) {
-      throw new IllegalArgumentException("Traefik.onNodes needs host names, e.g. onNodes(\"worker1\", \"worker2\"); got "
-          + Arrays.toString(hostNames));
+    if (hostNames == null || hostNames.length == 0 || Arrays.stream(hostNames).anyMatch(h -> h == null || h.isBlank())) {
+      return withProblem(new Problem(field(SETTING_NODES), hostNames == null ? null : Arrays.toString(hostNames),
+          "needs host names, none of them blank", "name masters or workers, e.g. onNodes(\"worker1\", \"worker2\")"));
     }
     return new Traefik(topology, List.of(hostNames), domain, image, settingProblems);
   }
 
   /**
-   * The domain whose subdomains the ingress serves; the plan notes a wildcard A record for it.
-   *
-   * @throws IllegalArgumentException unless a lower-case DNS name with at least two labels
+   * The domain whose subdomains the ingress serves; the plan notes a wildcard A record for it. A
+   * lower-case DNS name with at least two labels (checked by {@link #validate(ClusterSpec)}).
    */
   public Traefik domain(String domain) {
-    if (domain == null || !DOMAIN.matcher(domain).matches()) {
-      throw new IllegalArgumentException("domain " + domain + " is not a DNS name; write e.g. apps.example.com");
+    if (domain == null) {
+      return withProblem(Problem.missing(field(SETTING_DOMAIN), "write e.g. apps.example.com, or leave domain(...) out"));
     }
     return new Traefik(topology, nodes, domain, image, settingProblems);
   }
 
   /**
-   * The Traefik image instead of {@value #DEFAULT_IMAGE}, e.g. from a private registry.
-   *
-   * @throws IllegalArgumentException for a blank image or one with whitespace
+   * The Traefik image instead of {@value #DEFAULT_IMAGE}, e.g. from a private registry; a blank
+   * image or one with whitespace is reported by {@link #validate(ClusterSpec)}.
    */
   public Traefik image(String image) {
-    if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("image '" + image + "' is not an image reference; write e.g. " + DEFAULT_IMAGE);
+    if (image == null) {
+      return withProblem(Problem.missing(field(SETTING_IMAGE), "write e.g. " + DEFAULT_IMAGE + ", or leave image(...) out"));
     }
     return new Traefik(topology, nodes, domain, image, settingProblems);
+  }
+
+  private Traefik withProblem(Problem problem) {
+    List<Problem> p = new ArrayList<>(settingProblems);
+    p.add(problem);
+    return new Traefik(topology, nodes, domain, image, p);
   }
 
   public String image() {

@@ -133,44 +133,44 @@ public final class Logging implements Component {
     return new Logging(s, auth, problems);
   }
 
+  /** Stores the value; {@link #validate(ClusterSpec)} reports a bad one with every other problem of the build. */
   private Logging with(String setting, String value, BasicAuth a) {
+    if (value == null) {
+      List<Problem> p = new ArrayList<>(settingProblems);
+      p.add(Problem.missing(field(setting), "give a value, or leave " + setting + "(...) out for the default"));
+      return new Logging(settings, auth, p);
+    }
     Map<String, String> s = new TreeMap<>(settings);
     s.put(setting, value);
     return new Logging(s, a, settingProblems);
   }
 
-  /** @throws IllegalArgumentException unless at least 1; 3 or more tolerate the loss of a node */
+  /** At least 1; 3 or more tolerate the loss of a node. Bad values are reported by {@link #validate(ClusterSpec)}. */
   public Logging elasticsearchReplicas(int replicas) {
-    check(replicas >= 1 ? null : "is less than 1", SETTING_ELASTICSEARCH_REPLICAS, String.valueOf(replicas));
     return with(SETTING_ELASTICSEARCH_REPLICAS, String.valueOf(replicas), auth);
   }
 
-  /** The volume of each Elasticsearch replica, e.g. {@code 40Gi}. @throws IllegalArgumentException unless a positive quantity */
+  /** The volume of each Elasticsearch replica, e.g. {@code 40Gi}. Checked by {@link #validate(ClusterSpec)}. */
   public Logging storage(String size) {
-    check(quantityProblem(size), SETTING_STORAGE, size);
     return with(SETTING_STORAGE, size, auth);
   }
 
-  /** @throws IllegalArgumentException unless a StorageClass name */
+  /** A StorageClass name (checked by {@link #validate(ClusterSpec)}). */
   public Logging storageClass(String name) {
-    check(storageClassProblem(name), SETTING_STORAGE_CLASS, name);
     return with(SETTING_STORAGE_CLASS, name, auth);
   }
 
-  /** Days of logs kept; older daily indices are deleted by the cleanup job. @throws IllegalArgumentException unless at least 1 */
+  /** Days of logs kept; older daily indices are deleted by the cleanup job. At least 1 (checked by {@link #validate(ClusterSpec)}). */
   public Logging retentionDays(int days) {
-    check(days >= 1 ? null : "is less than 1", SETTING_RETENTION_DAYS, String.valueOf(days));
     return with(SETTING_RETENTION_DAYS, String.valueOf(days), auth);
   }
 
   /**
    * Exposes Kibana at {@code kibana.<domain>} behind basic auth; without users given,
-   * {@value #DEFAULT_USER} gets a generated password.
-   *
-   * @throws IllegalArgumentException unless a lower-case DNS name with at least two labels
+   * {@value #DEFAULT_USER} gets a generated password. A lower-case DNS name with at least two labels
+   * (checked by {@link #validate(ClusterSpec)}).
    */
   public Logging domain(String domain) {
-    check(domainProblem(domain), SETTING_DOMAIN, domain);
     return with(SETTING_DOMAIN, domain, auth == null ? BasicAuth.generated(DEFAULT_USER) : auth);
   }
 
@@ -198,7 +198,6 @@ public final class Logging implements Component {
   }
 
   private Logging image(String setting, String image) {
-    check(imageProblem(image), setting, image);
     return with(setting, image, auth);
   }
 
@@ -376,12 +375,6 @@ public final class Logging implements Component {
 
   private int integer(String setting, int dflt) {
     return parses(setting) ? Integer.parseInt(settings.get(setting)) : dflt;
-  }
-
-  private static void check(String problem, String setting, String value) {
-    if (problem != null) {
-      throw new IllegalArgumentException(setting + " " + value + " " + problem);
-    }
   }
 
   private static void add(List<Problem> p, String problem, String setting, String value, String fix) {

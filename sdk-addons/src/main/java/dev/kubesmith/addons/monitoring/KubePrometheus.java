@@ -153,41 +153,41 @@ public final class KubePrometheus implements Component {
         alertmanagerReplicas, s.get(SETTING_DOMAIN), auth, problems);
   }
 
-  /** @throws IllegalArgumentException unless at least 1 */
+  /** At least 1 (checked by {@link #validate(ClusterSpec)}, with every other problem). */
   public KubePrometheus prometheusReplicas(int replicas) {
-    check(replicasProblem(replicas), SETTING_PROMETHEUS_REPLICAS, String.valueOf(replicas));
     return new KubePrometheus(replicas, retention, storage, storageClass, alertmanagerReplicas, domain, auth, settingProblems);
   }
 
   /**
    * How long Prometheus keeps samples, in Prometheus' duration format, e.g. {@code 30d} or {@code 1w2d}.
-   *
-   * @throws IllegalArgumentException for anything else, e.g. {@code 30 days}
    */
   public KubePrometheus retention(String retention) {
-    check(retentionProblem(retention), SETTING_RETENTION, retention);
+    if (retention == null) {
+      return withProblem(Problem.missing(field(SETTING_RETENTION), "give a value, or leave the setting out for the default"));
+    }
     return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain, auth, settingProblems);
   }
 
   /**
    * The size of each Prometheus replica's volume, a Kubernetes quantity such as {@code 10Gi}.
-   *
-   * @throws IllegalArgumentException unless a positive quantity
    */
   public KubePrometheus storage(String size) {
-    check(quantityProblem(size), SETTING_STORAGE, size);
+    if (size == null) {
+      return withProblem(Problem.missing(field(SETTING_STORAGE), "give a value, or leave the setting out for the default"));
+    }
     return new KubePrometheus(prometheusReplicas, retention, size, storageClass, alertmanagerReplicas, domain, auth, settingProblems);
   }
 
-  /** @throws IllegalArgumentException unless a Kubernetes object name */
+  /** A Kubernetes object name (checked by {@link #validate(ClusterSpec)}). */
   public KubePrometheus storageClass(String name) {
-    check(storageClassProblem(name), SETTING_STORAGE_CLASS, name);
+    if (name == null) {
+      return withProblem(Problem.missing(field(SETTING_STORAGE_CLASS), "give a value, or leave the setting out for the default"));
+    }
     return new KubePrometheus(prometheusReplicas, retention, storage, name, alertmanagerReplicas, domain, auth, settingProblems);
   }
 
-  /** @throws IllegalArgumentException unless at least 1 */
+  /** At least 1 (checked by {@link #validate(ClusterSpec)}, with every other problem). */
   public KubePrometheus alertmanagerReplicas(int replicas) {
-    check(replicasProblem(replicas), SETTING_ALERTMANAGER_REPLICAS, String.valueOf(replicas));
     return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, replicas, domain, auth, settingProblems);
   }
 
@@ -195,29 +195,39 @@ public final class KubePrometheus implements Component {
    * Exposes the UIs at {@code prometheus.<domain>}, {@code alertmanager.<domain>} and
    * {@code grafana.<domain>} behind basic auth; without users given, {@value #DEFAULT_USER} gets a
    * generated password.
-   *
-   * @throws IllegalArgumentException unless a lower-case DNS name with at least two labels
    */
   public KubePrometheus domain(String domain) {
-    check(domainProblem(domain), SETTING_DOMAIN, domain);
+    if (domain == null) {
+      return withProblem(Problem.missing(field(SETTING_DOMAIN), "give a value, or leave the setting out for the default"));
+    }
     BasicAuth a = auth == null ? BasicAuth.generated(DEFAULT_USER) : auth;
     return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain, a, settingProblems);
   }
 
   /**
    * Basic-auth users with these passwords (hashed now; only hashes reach the manifests).
-   *
-   * @throws IllegalArgumentException as {@link BasicAuth#users(Map)} does
    */
   public KubePrometheus users(Map<String, String> userToPassword) {
-    return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain,
-        BasicAuth.users(userToPassword), settingProblems);
+    try {
+      return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain,
+          BasicAuth.users(userToPassword), settingProblems);
+    } catch (IllegalArgumentException e) { // reported with every other problem by build()
+      return withProblem(new Problem(field(SETTING_USERS), userToPassword == null ? null : String.join(",", userToPassword.keySet()), e.getMessage(),
+          "give user names of letters, digits, '.', '_' or '-' and non-empty passwords"));
+    }
   }
 
   /** Basic-auth users, e.g. {@code BasicAuth.generated("admin", "ops")}. */
   public KubePrometheus users(BasicAuth basicAuth) {
     return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain,
         Objects.requireNonNull(basicAuth, "basicAuth"), settingProblems);
+  }
+
+  /** The same settings with one more problem, reported by {@link #validate(ClusterSpec)}. */
+  private KubePrometheus withProblem(Problem problem) {
+    List<Problem> p = new ArrayList<>(settingProblems);
+    p.add(problem);
+    return new KubePrometheus(prometheusReplicas, retention, storage, storageClass, alertmanagerReplicas, domain, auth, p);
   }
 
   public int prometheusReplicas() {
@@ -409,12 +419,6 @@ public final class KubePrometheus implements Component {
     } catch (NumberFormatException e) {
       problems.add(new Problem(field(key), v, "is not a whole number", "write 1 or more"));
       return null;
-    }
-  }
-
-  private static void check(String problem, String setting, String value) {
-    if (problem != null) {
-      throw new IllegalArgumentException(setting + " " + value + " " + problem);
     }
   }
 

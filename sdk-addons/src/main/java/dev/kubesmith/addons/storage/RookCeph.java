@@ -147,30 +147,21 @@ public final class RookCeph implements Component {
     return null;
   }
 
-  /**
-   * Where mons and OSDs keep their data on each host.
-   *
-   * @throws IllegalArgumentException unless an absolute path
-   */
+  /** Where mons and OSDs keep their data on each host: an absolute path (checked by {@link #validate(ClusterSpec)}). */
   public RookCeph dataDirHostPath(String path) {
-    String why = dataDirProblem(path);
-    if (why != null) {
-      throw new IllegalArgumentException(SETTING_DATA_DIR + " " + path + " " + why);
+    if (path == null) {
+      return withProblem(Problem.missing(field(SETTING_DATA_DIR), "write an absolute path such as " + DEFAULT_DATA_DIR_HOST_PATH));
     }
     return new RookCeph(path, devices, useAllDevices, csiOperatorSha256, csiDrivers, settingProblems);
   }
 
   /**
-   * OSDs on these devices of every node, named as lsblk shows them.
-   *
-   * @throws IllegalArgumentException for a name that is not a device name, e.g. {@code /dev/sdb}
+   * OSDs on these devices of every node, named as lsblk shows them, e.g. {@code sdb}; a name that is
+   * not a device name (such as {@code /dev/sdb}) is reported by {@link #validate(ClusterSpec)}.
    */
   public RookCeph devices(String... names) {
-    for (String n : names) {
-      String why = deviceProblem(n);
-      if (why != null) {
-        throw new IllegalArgumentException("device " + n + " " + why + "; " + deviceFix(n));
-      }
+    if (names == null || Arrays.asList(names).contains(null)) {
+      return withProblem(Problem.missing(field(SETTING_DEVICES), "name devices as lsblk shows them, e.g. devices(\"sdb\")"));
     }
     return new RookCeph(dataDirHostPath, List.of(names), useAllDevices, csiOperatorSha256, csiDrivers, settingProblems);
   }
@@ -183,17 +174,22 @@ public final class RookCeph implements Component {
   /**
    * Takes another ceph-csi-operator bundle than the pinned {@link #CSI_OPERATOR}: the mirror's
    * {@code rook-ceph/csi-operator.yaml} checked against this SHA-256 instead, e.g. a bundle you
-   * patched and reviewed ({@code sha256sum csi-operator.yaml}).
-   *
-   * @throws IllegalArgumentException unless 64 hex digits
+   * patched and reviewed ({@code sha256sum csi-operator.yaml}). Anything but 64 hex digits is
+   * reported by {@link #validate(ClusterSpec)}.
    */
   public RookCeph csiOperator(String sha256) {
     String normalised = normalisedSha256(sha256);
     if (normalised == null) {
-      throw new IllegalArgumentException(SETTING_CSI_OPERATOR_SHA256 + " " + sha256 + " is not a SHA-256; write the 64 hex"
-          + " digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION);
+      return withProblem(new Problem(field(SETTING_CSI_OPERATOR_SHA256), sha256, "is not a SHA-256",
+          "write the 64 hex digits sha256sum prints for " + CSI_OPERATOR_FILE + " of rook " + VERSION));
     }
     return new RookCeph(dataDirHostPath, devices, useAllDevices, normalised, csiDrivers, settingProblems);
+  }
+
+  private RookCeph withProblem(Problem problem) {
+    List<Problem> p = new ArrayList<>(settingProblems);
+    p.add(problem);
+    return new RookCeph(dataDirHostPath, devices, useAllDevices, csiOperatorSha256, csiDrivers, p);
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.kubesmith.addons.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubesmith.addons.testing.Clusters;
 import dev.kubesmith.addons.testing.Plans;
@@ -128,7 +127,8 @@ class TraefikTest {
     Step step = Plans.of(Clusters.ha(), Traefik.defaults().image("registry.local/traefik:v3.5.3")).requireStep("traefik");
 
     assertThat(container(podSpec(step)).get("image")).isEqualTo("registry.local/traefik:v3.5.3");
-    assertThatThrownBy(() -> Traefik.defaults().image("bad image")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Traefik.defaults().image("bad image").validate(Clusters.ha())).extracting(p -> p.value())
+        .containsExactly("bad image");
   }
 
   @Test
@@ -213,9 +213,10 @@ class TraefikTest {
 
   @Test
   void rejectsBadSettingsInSettersAndFromTheSpec() {
-    assertThatThrownBy(() -> Traefik.defaults().onNodes()).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("onNodes(\"worker1\", \"worker2\")");
-    assertThatThrownBy(() -> Traefik.defaults().domain("Not A Domain")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Traefik.defaults().onNodes().validate(Clusters.ha())).singleElement()
+        .satisfies(p -> assertThat(p.fix()).contains("onNodes(\"worker1\", \"worker2\")"));
+    assertThat(Traefik.defaults().domain("Not A Domain").validate(Clusters.ha())).extracting(p -> p.field(), p -> p.value())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("components[traefik].settings.domain", "Not A Domain"));
     assertThat(Traefik.of(ComponentSpec.of("traefik", Map.of("topology", "triple", "replicas", "3"))).validate(Clusters.ha()))
         .extracting(p -> p.field())
         .containsExactlyInAnyOrder("components[traefik].settings.topology", "components[traefik].settings.replicas");

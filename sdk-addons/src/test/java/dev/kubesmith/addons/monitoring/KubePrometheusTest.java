@@ -1,7 +1,6 @@
 package dev.kubesmith.addons.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubesmith.addons.ingress.BasicAuth;
 import dev.kubesmith.addons.ingress.Traefik;
@@ -240,13 +239,12 @@ class KubePrometheusTest {
   @Test
   void fluentSettersRejectBadValues() {
     KubePrometheus d = KubePrometheus.defaults();
-    assertThatThrownBy(() -> d.retention("30 days")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
-    assertThatThrownBy(() -> d.prometheusReplicas(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> d.alertmanagerReplicas(-1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> d.storage("ten gigs")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> d.storage("0Gi")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> d.storageClass("Fast_SSD")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> d.domain("localhost")).isInstanceOf(IllegalArgumentException.class);
+    // bad values are stored and reported together by validate (so build() lists every problem at once)
+    assertThat(d.retention("30 days").prometheusReplicas(0).alertmanagerReplicas(-1).storageClass("Fast_SSD")
+        .domain("localhost").validate(Clusters.ha())).extracting(p -> p.value())
+        .containsExactlyInAnyOrder("30 days", "0", "-1", "Fast_SSD", "localhost");
+    assertThat(d.storage("ten gigs").validate(Clusters.ha())).extracting(p -> p.value()).containsExactly("ten gigs");
+    assertThat(d.storage("0Gi").validate(Clusters.ha())).extracting(p -> p.value()).containsExactly("0Gi");
     assertThat(d.retention("12h").storage("500Mi").storage("1.5Ti").retention()).isEqualTo("12h");
   }
 

@@ -151,8 +151,8 @@ class RookCephTest {
 
   @Test
   void rejectsACsiOperatorChecksumThatIsNotASha256() {
-    assertThatThrownBy(() -> RookCeph.defaults().csiOperator("d41d8cd98f00b204e9800998ecf8427e"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a SHA-256");
+    assertThat(RookCeph.defaults().csiOperator("d41d8cd98f00b204e9800998ecf8427e").validate(Clusters.ha()))
+        .singleElement().satisfies(p -> assertThat(p.reason()).isEqualTo("is not a SHA-256"));
     assertThat(RookCeph.of(ComponentSpec.of("rook-ceph", Map.of("csiOperatorSha256", "latest"))).validate(Clusters.ha()))
         .singleElement().satisfies(p -> {
           assertThat(p.field()).isEqualTo("components[rook-ceph].settings.csiOperatorSha256");
@@ -304,8 +304,8 @@ class RookCephTest {
 
   @Test
   void rejectsABadDeviceNameInTheSetter() {
-    assertThatThrownBy(() -> RookCeph.defaults().devices("sdb", "/dev/sdc"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/dev/sdc");
+    assertThat(RookCeph.defaults().devices("sdb", "/dev/sdc").validate(Clusters.ha())).extracting(p -> p.value())
+        .containsExactly("/dev/sdc");
   }
 
   @Test
@@ -327,7 +327,8 @@ class RookCephTest {
   void rejectsARelativeDataDirHostPath() {
     assertThat(RookCeph.of(ComponentSpec.of("rook-ceph", Map.of("dataDirHostPath", "var/lib/rook"))).validate(Clusters.ha()))
         .singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("components[rook-ceph].settings.dataDirHostPath"));
-    assertThatThrownBy(() -> RookCeph.defaults().dataDirHostPath("var/lib/rook")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(RookCeph.defaults().dataDirHostPath("var/lib/rook").validate(Clusters.ha())).extracting(p -> p.value())
+        .containsExactly("var/lib/rook");
   }
 
   @Test

@@ -61,32 +61,29 @@ public final class EtcdSnapshots {
   }
 
   /**
-   * Snapshots on a systemd calendar, e.g. {@code daily}, {@code hourly}, {@code *-*-* 02:00:00}.
-   *
-   * @throws IllegalArgumentException for text that is no calendar expression
+   * Snapshots on a systemd calendar, e.g. {@code daily}, {@code hourly}, {@code *-*-* 02:00:00}; text that
+   * is no calendar expression is reported by {@code Velero.validate} with every other problem of the build.
    */
   public static EtcdSnapshots every(String calendar) {
     return defaults().calendar(calendar);
   }
 
   public EtcdSnapshots calendar(String onCalendar) {
-    if (onCalendar == null || !CALENDAR.matcher(onCalendar.trim()).matches()) {
-      throw new IllegalArgumentException("etcd snapshot calendar '" + onCalendar + "' is not a systemd OnCalendar "
-          + "expression; write e.g. daily, hourly or '*-*-* 00/6:00:00' (every six hours)");
-    }
-    return new EtcdSnapshots(onCalendar.trim(), keep);
+    return new EtcdSnapshots(onCalendar == null ? null : onCalendar.trim(), keep);
   }
 
-  /**
-   * How many snapshots of each master to keep, locally and on the NFS host.
-   *
-   * @throws IllegalArgumentException unless 1 to 1000
-   */
+  /** How many snapshots of each master to keep, locally and on the NFS host: 1 to 1000 (checked with the build). */
   public EtcdSnapshots keep(int newest) {
-    if (newest < 1 || newest > 1000) {
-      throw new IllegalArgumentException("etcd snapshots to keep = " + newest + " must be 1-1000; e.g. keep(7)");
-    }
     return new EtcdSnapshots(calendar, newest);
+  }
+
+  /** Whether the calendar is a systemd OnCalendar expression this SDK accepts. */
+  public boolean calendarIsValid() {
+    return calendar != null && CALENDAR.matcher(calendar).matches();
+  }
+
+  public boolean keepIsValid() {
+    return keep >= 1 && keep <= 1000;
   }
 
   public String calendar() {
@@ -200,12 +197,12 @@ public final class EtcdSnapshots {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EtcdSnapshots e && calendar.equals(e.calendar) && keep == e.keep;
+    return o instanceof EtcdSnapshots e && java.util.Objects.equals(calendar, e.calendar) && keep == e.keep;
   }
 
   @Override
   public int hashCode() {
-    return calendar.hashCode() * 31 + keep;
+    return java.util.Objects.hashCode(calendar) * 31 + keep;
   }
 
   @Override
