@@ -42,7 +42,8 @@ public final class CriticalPathBenchmark {
     }
   }
 
-  private static void run(int workers) {
+  /** bastion, lb1, lb2, master1-3 and N workers in 10.1.0.0/16: the HA cluster the benchmarks plan. */
+  static List<Host> haHosts(int workers) {
     List<Host> hosts = new ArrayList<>();
     hosts.add(Host.builder().name("bastion").privateIp("10.1.0.10").publicIp("203.0.113.10").addRoles(Role.BASTION).build());
     hosts.add(Host.builder().name("lb1").privateIp("10.1.0.21").publicIp("203.0.113.21").addRoles(Role.LB).build());
@@ -53,6 +54,11 @@ public final class CriticalPathBenchmark {
     for (int i = 1; i <= workers; i++) {
       hosts.add(Host.of("worker" + i, "10.1." + (1 + i / 200) + "." + (i % 200 + 50), Role.WORKER));
     }
+    return hosts;
+  }
+
+  private static void run(int workers) {
+    List<Host> hosts = haHosts(workers);
     Plan plan = Cluster.ha().inventory(Inventory.of(hosts)).hostNetwork("10.1.0.0/16").vip("10.1.0.100")
         .publicVip("203.0.113.100").build().plan();
     Duration critical = plan.criticalPath(Step::estimate);

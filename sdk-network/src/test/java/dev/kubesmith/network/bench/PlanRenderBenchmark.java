@@ -4,14 +4,12 @@ import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.plan.Plan;
 import dev.kubesmith.spec.Host;
 import dev.kubesmith.spec.Inventory;
-import dev.kubesmith.spec.Role;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -51,17 +49,7 @@ public final class PlanRenderBenchmark {
   }
 
   private static void one(int hostCount) throws IOException {
-    int workers = hostCount - 6;
-    List<Host> hosts = new ArrayList<>();
-    hosts.add(Host.builder().name("bastion").privateIp("10.1.0.10").publicIp("203.0.113.10").addRoles(Role.BASTION).build());
-    hosts.add(Host.builder().name("lb1").privateIp("10.1.0.21").publicIp("203.0.113.21").addRoles(Role.LB).build());
-    hosts.add(Host.builder().name("lb2").privateIp("10.1.0.22").publicIp("203.0.113.22").addRoles(Role.LB).build());
-    for (int i = 1; i <= 3; i++) {
-      hosts.add(Host.of("master" + i, "10.1.0." + (30 + i), Role.MASTER));
-    }
-    for (int i = 1; i <= workers; i++) {
-      hosts.add(Host.of("worker" + i, "10.1." + (1 + i / 200) + "." + (i % 200 + 50), Role.WORKER));
-    }
+    List<Host> hosts = CriticalPathBenchmark.haHosts(hostCount - 6);
     Path out = Files.createTempDirectory("kubesmith-bench-plan");
     try {
       resetPeaks();
