@@ -123,6 +123,20 @@ public final class Bootstrap {
         .estimate(Duration.ofSeconds("node".equals(HostPreparation.mode(h)) ? 120 : 10)).build();
   }
 
+  /**
+   * Uploads the control-plane certificates and prints only the certificate key: fails, with
+   * kubeadm's own exit status and output, when the upload fails or prints no 64-hex key.
+   */
+  static String uploadCerts(Host first) {
+    return "out=$(kubeadm init phase upload-certs --upload-certs --config " + KUBEADM_CONFIG + ") || exit $?\n"
+        + "key=$(printf '%s\\n' \"$out\" | tail -n 1)\n"
+        + "if ! printf '%s' \"$key\" | grep -Eqx '[0-9a-f]{64}'; then\n"
+        + "  echo '" + first.name() + ": kubeadm init phase upload-certs printed no certificate key (64 hex digits);"
+        + " its output follows; see also kubectl -n kube-system get secret kubeadm-certs' >&2; printf '%s\\n' \"$out\" >&2; exit 1\n"
+        + "fi\n"
+        + "printf '%s\\n' \"$key\"";
+  }
+
   private static Step credentials(ClusterSpec spec, Host first) {
     Map<String, String> captures = new LinkedHashMap<>();
     captures.put(KubeadmConfig.JOIN_TOKEN, "kubeadm token create --ttl 2h0m0s");
@@ -130,8 +144,8 @@ public final class Bootstrap {
         + " | openssl pkey -pubin -outform der | openssl dgst -sha256 -hex | sed 's/^.* /sha256:/'");
     if (spec.masters().size() > 1) {
       // The uploaded certificates expire after 2 h; upload afresh on every run so a resumed build has a valid key.
-      captures.put(KubeadmConfig.CERTIFICATE_KEY,
-          "kubeadm init phase upload-certs --upload-certs --config " + KUBEADM_CONFIG + " | tail -n 1");
+      // no pipe into tail: under sh a failed upload would exit 0 with a log line as the "key"
+      captures.put(KubeadmConfig.CERTIFICATE_KEY, uploadCerts(first));
     }
     captures.put(ADMIN_KUBECONFIG, "cat /etc/kubernetes/admin.conf");
     return Step.builder().id(credentialsId(spec)).phase(Phase.CONTROL_PLANE).host(first.name())
