@@ -160,7 +160,8 @@ public final class Bootstrap {
         .description("kubeadm join " + h.name() + (phase == Phase.JOIN_MASTERS ? " as a master" : " as a worker")
             + " through " + KubeadmConfig.controlPlaneEndpoint(spec))
         .addDependsOn(prepareId(h.name()), credentialsId(spec)).addAfterPhases(Phase.POD_NETWORK)
-        .addFiles(FileArtifact.of(KUBEADM_JOIN, KubeadmConfig.join(spec, h), 0600))
+        // removed by the join command once used (token, certificate key): not part of the check
+        .addFiles(FileArtifact.builder().path(KUBEADM_JOIN).content(KubeadmConfig.join(spec, h)).mode(0600).kept(false).build())
         .addCommands(KubeadmCommands.join(h, phase == Phase.JOIN_MASTERS, KUBEADM_JOIN))
         .check(KubeadmCommands.joinCheck(h, phase == Phase.JOIN_MASTERS))
         .estimate(Duration.ofSeconds(phase == Phase.JOIN_MASTERS ? 60 : 40));

@@ -9,6 +9,7 @@ import dev.kubesmith.ssh.SshException;
 import dev.kubesmith.ssh.SshTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -66,20 +67,21 @@ public final class SshStepRunner implements StepRunner {
    * and mode this build would upload: SHA-256 and octal mode read with one command.
    */
   private boolean filesAreCurrent(Step step, StepContext ctx) {
-    if (step.files().isEmpty()) {
+    List<FileArtifact> kept = step.files().stream().filter(FileArtifact::kept).toList();
+    if (kept.isEmpty()) {
       return true;
     }
     StringBuilder cmd = new StringBuilder("for f in");
-    step.files().forEach(f -> cmd.append(' ').append(HostConnection.quote(f.path())));
+    kept.forEach(f -> cmd.append(' ').append(HostConnection.quote(f.path())));
     cmd.append("; do if [ -f \"$f\" ]; then echo \"$(sha256sum < \"$f\" | cut -d' ' -f1) $(stat -c %a \"$f\")\";"
         + " else echo missing; fi; done");
     CommandResult r = exec(step, cmd.toString(), ctx, true);
     String[] lines = r.stdout().strip().split("\n");
-    if (!r.ok() || lines.length != step.files().size()) {
+    if (!r.ok() || lines.length != kept.size()) {
       return false;
     }
     for (int i = 0; i < lines.length; i++) {
-      FileArtifact f = step.files().get(i);
+      FileArtifact f = kept.get(i);
       String want = sha256(ctx.fill(f.content())) + " " + Integer.toOctalString(f.mode());
       if (!lines[i].strip().equals(want)) {
         return false;

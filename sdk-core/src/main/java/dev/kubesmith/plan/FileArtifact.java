@@ -26,6 +26,15 @@ public interface FileArtifact {
     return "root:root";
   }
 
+  /**
+   * False for a file the step's own command removes once it used it (a join configuration holding
+   * a token): its absence afterwards does not make the step's check stale.
+   */
+  @Value.Default
+  default boolean kept() {
+    return true;
+  }
+
   @Value.Check
   default void check() {
     if (!path().startsWith("/") || path().contains("..")) {
