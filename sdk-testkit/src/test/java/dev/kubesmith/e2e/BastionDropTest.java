@@ -66,11 +66,23 @@ class BastionDropTest {
 
   /** Kills, by PID, the bastion's sshd processes of the established connections on port 22. */
   private static void killSshSessions(Sandbox sandbox) {
-    String ss = sandbox.bastion().exec("ss", "-Htnp", "state", "established", "( sport = :22 )").stdout();
-    Matcher m = Pattern.compile("pid=(\\d+)").matcher(ss);
+    // under a loaded machine the session may still be coming up: look for up to 10 s
+    String ss = "";
     List<String> pids = new java.util.ArrayList<>();
-    while (m.find()) {
-      pids.add(m.group(1));
+    for (long end = System.nanoTime() + 10_000_000_000L; pids.isEmpty() && System.nanoTime() < end; ) {
+      ss = sandbox.bastion().exec("ss", "-Htnp", "state", "established", "( sport = :22 )").stdout();
+      Matcher m = Pattern.compile("pid=(\\d+)").matcher(ss);
+      while (m.find()) {
+        pids.add(m.group(1));
+      }
+      if (pids.isEmpty()) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
     assertThat(pids).as("sshd sessions on the bastion: %s", ss).isNotEmpty();
     String[] kill = new String[pids.size() + 2];
