@@ -89,7 +89,7 @@ class FirewallProbeSandboxTest {
     HardenedHaSandbox.sendUdp(hosts.stranger(), null, worker1.privateIp(), 4789, "from-the-stranger");
     HardenedHaSandbox.sendUdp(hosts.host("worker2"), null, worker1.privateIp(), 4789, "from-worker2");
 
-    HardenedHaSandbox.within(Duration.ofSeconds(5), () -> worker1.exec("cat", log).stdout().contains("from-worker2"));
+    HaSandbox.within(Duration.ofSeconds(5), () -> worker1.exec("cat", log).stdout().contains("from-worker2"));
     assertThat(worker1.exec("cat", log).stdout()).doesNotContain("from-the-stranger");
   }
 
@@ -142,7 +142,7 @@ class FirewallProbeSandboxTest {
       HardenedHaSandbox.sendUdp(hosts.stranger(), master1, lb1.publicIp().orElseThrow(), 9999, "forged-on-the-public-side");
       HardenedHaSandbox.sendUdp(hosts.host("master1"), null, lb1.privateIp(), 9999, "genuine-from-master1");
 
-      HardenedHaSandbox.within(Duration.ofSeconds(5), () -> lb1.exec("cat", log).stdout().contains("genuine-from-master1"));
+      HaSandbox.within(Duration.ofSeconds(5), () -> lb1.exec("cat", log).stdout().contains("genuine-from-master1"));
       assertThat(lb1.exec("cat", log).stdout()).doesNotContain("forged");
       assertThat(lb1.exec("cat", "/proc/sys/net/ipv4/conf/" + HardenedHaSandbox.PRIVATE_NIC + "/rp_filter").stdout().strip())
           .isEqualTo("1");

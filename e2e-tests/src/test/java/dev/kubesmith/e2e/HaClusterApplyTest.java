@@ -189,28 +189,10 @@ class HaClusterApplyTest {
     assertThat(joins("worker4")).as("worker4: the failed join and the one that worked").isEqualTo(2);
   }
 
-  /** Polls until the condition holds, for at most the timeout; returns the seconds it took. */
-  static double within(java.time.Duration timeout, java.util.function.BooleanSupplier condition) {
-    long t0 = System.nanoTime();
-    long deadline = t0 + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    return (System.nanoTime() - t0) / 1e9;
-  }
-
   /** Waits until exactly one LB holds the VIP (VRRP settles after any restart); prints the LBs' state if not. */
   static SandboxHost settledHolder(String vip) {
     try {
-      within(java.time.Duration.ofSeconds(20), () -> holders(vip) == 1);
+      HaSandbox.within(java.time.Duration.ofSeconds(20), () -> holders(vip) == 1);
     } catch (AssertionError e) {
       for (SandboxHost lb : List.of(sandbox.host("lb1"), sandbox.host("lb2"))) {
         System.out.println(lb.name() + ": " + lb.exec("ip", "-o", "addr", "show").stdout());
@@ -282,7 +264,7 @@ class HaClusterApplyTest {
   void haproxyRoutesAroundAMasterWhoseApiServerStopped() {
     sandbox.host("master1").stopApiServer();
     try {
-      double seconds = within(java.time.Duration.ofSeconds(30), () -> {
+      double seconds = HaSandbox.within(java.time.Duration.ofSeconds(30), () -> {
         for (int i = 0; i < 10; i++) {
           if (!apiAnswers()) {
             return false;
@@ -307,9 +289,9 @@ class HaClusterApplyTest {
     long t0 = System.nanoTime();
     // a killed keepalived cannot remove the VIP from its own interface: the new master's gratuitous
     // ARP takes the traffic, and the address is cleaned up when keepalived starts again
-    double moved = within(java.time.Duration.ofSeconds(30),
+    double moved = HaSandbox.within(java.time.Duration.ofSeconds(30),
         () -> other.exec("ip", "-o", "addr", "show").stdout().contains(" " + VIP + "/"));
-    double answering = moved + within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
+    double answering = moved + HaSandbox.within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
     System.out.printf(Locale.ROOT, "e2e failover: keepalived killed on %s: VIP on %s after %.2f s, API answering after %.2f s%n",
         before.name(), other.name(), moved, answering);
 
@@ -318,7 +300,7 @@ class HaClusterApplyTest {
     before.exec("systemctl", "start", "keepalived").requireSuccess();
     double back;
     try {
-      back = within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
+      back = HaSandbox.within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
     } catch (AssertionError e) {
       System.out.println("diag " + before.name() + " processes: " + processes(before));
       System.out.println("diag " + before.name() + " calls: " + before.calls("systemctl"));
@@ -338,7 +320,7 @@ class HaClusterApplyTest {
     before.exec("systemctl", "stop", "haproxy").requireSuccess();
     double moved;
     try {
-      moved = within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(other, VIP));
+      moved = HaSandbox.within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(other, VIP));
     } catch (AssertionError e) {
       System.out.println("diag " + before.name() + " processes: " + processes(before));
       System.out.println("diag ss: " + before.exec("ss", "-ltnp").stdout());
@@ -347,13 +329,13 @@ class HaClusterApplyTest {
       System.out.println("diag haproxy calls: " + before.calls("systemctl"));
       throw e;
     }
-    double answering = moved + within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
+    double answering = moved + HaSandbox.within(java.time.Duration.ofSeconds(30), HaClusterApplyTest::apiAnswers);
     System.out.printf(Locale.ROOT, "e2e failover: haproxy stopped on %s: VIP on %s after %.2f s, API answering after %.2f s%n",
         before.name(), other.name(), moved, answering);
-    within(java.time.Duration.ofSeconds(10), () -> heldOnlyBy(other, PUBLIC_VIP)); // the sync group moves it too
+    HaSandbox.within(java.time.Duration.ofSeconds(10), () -> heldOnlyBy(other, PUBLIC_VIP)); // the sync group moves it too
 
     before.exec("systemctl", "start", "haproxy").requireSuccess();
-    within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
+    HaSandbox.within(java.time.Duration.ofSeconds(30), () -> heldOnlyBy(before, VIP));
   }
 
   static long joins(String host) {

@@ -22,4 +22,21 @@ final class HaSandbox {
         .host("worker3", "198.18.4.43", Role.WORKER)
         .apiServer(api.address());
   }
+
+  /** Polls every 50 ms until the condition holds; returns the seconds it took, or fails after the timeout. */
+  static double within(java.time.Duration timeout, java.util.function.BooleanSupplier condition) {
+    long t0 = System.nanoTime();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - t0 > timeout.toNanos()) {
+        throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
 }

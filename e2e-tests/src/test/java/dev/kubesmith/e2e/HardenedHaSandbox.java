@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 /**
  * The HA sandbox built by the SDK as a Debian 12 or Ubuntu host is wired: every host's NICs are
@@ -104,7 +103,7 @@ final class HardenedHaSandbox implements AutoCloseable {
     String file = "/run/udp-" + port + ".log";
     host.exec("sh", "-c", "rm -f " + file + "; setsid -f timeout 30 socat -u UDP-RECV:" + port + " OPEN:" + file
         + ",creat,append </dev/null >/dev/null 2>&1").requireSuccess();
-    within(Duration.ofSeconds(5), () -> host.exec("sh", "-c", "ss -lun | grep -q ':" + port + " '").succeeded());
+    HaSandbox.within(Duration.ofSeconds(5), () -> host.exec("sh", "-c", "ss -lun | grep -q ':" + port + " '").succeeded());
     return file;
   }
 
@@ -140,23 +139,6 @@ final class HardenedHaSandbox implements AutoCloseable {
 
   static boolean holds(SandboxHost lb, String vip) {
     return lb.exec("ip", "-o", "addr", "show").stdout().contains(" " + vip + "/");
-  }
-
-  /** Polls every 50 ms until the condition holds; returns the seconds it took, or fails after the timeout. */
-  static double within(Duration timeout, BooleanSupplier condition) {
-    long t0 = System.nanoTime();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - t0 > timeout.toNanos()) {
-        throw new AssertionError("condition not met within " + timeout.toSeconds() + " s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   @Override

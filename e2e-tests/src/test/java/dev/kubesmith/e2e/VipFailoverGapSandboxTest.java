@@ -39,7 +39,7 @@ class VipFailoverGapSandboxTest {
     SandboxHost before = holder();
     SandboxHost other = hosts.host(before.name().equals("lb1") ? "lb2" : "lb1");
     SandboxHost bastion = hosts.host("bastion");
-    HardenedHaSandbox.within(Duration.ofSeconds(10), () -> answers(bastion));
+    HaSandbox.within(Duration.ofSeconds(10), () -> answers(bastion));
 
     long[] lastOk = {System.nanoTime()};
     long[] longest = {0};
@@ -60,13 +60,13 @@ class VipFailoverGapSandboxTest {
       long t0 = System.nanoTime();
       int killed = HardenedHaSandbox.killAll(before, Set.of("keepalived", "haproxy"));
 
-      double lost = HardenedHaSandbox.within(Duration.ofSeconds(20),
+      double lost = HaSandbox.within(Duration.ofSeconds(20),
           () -> !HardenedHaSandbox.holds(before, HardenedHaSandbox.VIP) && !HardenedHaSandbox.holds(before, HardenedHaSandbox.PUBLIC_VIP));
-      HardenedHaSandbox.within(Duration.ofSeconds(20),
+      HaSandbox.within(Duration.ofSeconds(20),
           () -> HardenedHaSandbox.holds(other, HardenedHaSandbox.VIP) && HardenedHaSandbox.holds(other, HardenedHaSandbox.PUBLIC_VIP));
       double taken = (System.nanoTime() - t0) / 1e9;
       // served again, and steadily: 20 s of polling after the kill so a client sent back to the dead MAC would show
-      HardenedHaSandbox.within(Duration.ofSeconds(30), () -> System.nanoTime() - t0 > Duration.ofSeconds(20).toNanos());
+      HaSandbox.within(Duration.ofSeconds(30), () -> System.nanoTime() - t0 > Duration.ofSeconds(20).toNanos());
       polling.set(false);
       poller.join(5000);
       double gap;
@@ -87,7 +87,7 @@ class VipFailoverGapSandboxTest {
   }
 
   private static SandboxHost holder() {
-    HardenedHaSandbox.within(Duration.ofSeconds(20), () -> hosts.sandbox.hosts().stream()
+    HaSandbox.within(Duration.ofSeconds(20), () -> hosts.sandbox.hosts().stream()
         .filter(h -> h.name().startsWith("lb")).filter(h -> HardenedHaSandbox.holds(h, HardenedHaSandbox.VIP)).count() == 1);
     return hosts.sandbox.hosts().stream().filter(h -> h.name().startsWith("lb"))
         .filter(h -> HardenedHaSandbox.holds(h, HardenedHaSandbox.VIP)).findFirst().orElseThrow();
