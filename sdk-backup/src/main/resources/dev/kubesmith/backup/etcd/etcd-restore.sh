@@ -5,6 +5,10 @@
 #   etcd-restore.sh stop                            static pods of etcd and the API server out of the manifests dir
 #   etcd-restore.sh restore SNAPSHOT DATA_DIR NAME INITIAL_CLUSTER PEER_URL TOKEN
 #   etcd-restore.sh start   DATA_DIR                etcd-data hostPath pointed at DATA_DIR, both manifests back
+#   etcd-restore.sh tool    [SNAPSHOT [DATA_DIR]]   prints the tool the restore would use; changes nothing
+# Snapshot files are read with a tool of the cluster's own etcd major.minor (from the image of its
+# static pod): etcdutl for 3.5+, etcdctl for 3.4, on the host when its version matches, else from the
+# cluster's etcd image through containerd. With none, the check refuses before anything is stopped.
 set -euo pipefail
 
 manifests=${KUBESMITH_MANIFESTS:-/etc/kubernetes/manifests}
@@ -18,12 +22,54 @@ fail() {
   exit 1
 }
 
-snapshot_status() {
-  if command -v etcdutl >/dev/null 2>&1; then
-    etcdutl snapshot status "$1" -w json
-  else
-    ETCDCTL_API=3 etcdctl snapshot status "$1" -w json
+# The cluster's etcd version, from the image of its static pod (kubeadm: registry.k8s.io/etcd:<version>-0).
+cluster_version() {
+  local manifest="$manifests/etcd.yaml" image
+  [ -f "$manifest" ] || manifest="$stopped/etcd.yaml"
+  [ -f "$manifest" ] || fail "no $manifests/etcd.yaml: this is not a kubeadm master with a local (stacked) etcd"
+  image=$(awk '/^ *image: / {print $2; exit}' "$manifest" | tr -d "\"'")
+  if [[ ! $image =~ /etcd:v?([0-9]+\.[0-9]+\.[0-9]+)(-[0-9]+)?$ ]]; then
+    fail "cannot read the etcd version from the image of $manifest (found '${image}'; kubeadm writes image: registry.k8s.io/etcd:<version>-0): fix the image line of that file, or restore by hand with etcdutl of the cluster's etcd version"
   fi
+  etcd_image=$image
+  etcd_version=${BASH_REMATCH[1]}
+}
+
+minor() {
+  echo "$1" | cut -d. -f1,2
+}
+
+# Picks the tool for snapshot files of exactly the cluster's etcd major.minor: etcdutl (3.5+) or
+# etcdctl (3.4) on the host when its version matches, else the cluster's own etcd image through
+# containerd (already on every master, so air-gapped hosts have it too). Sets tool=(...) or fails.
+pick_tool() {
+  cluster_version
+  local want found bin
+  want=$(minor "$etcd_version")
+  if [ "$want" = 3.4 ] || [[ $want =~ ^3\.[0-3]$ ]]; then bin=etcdctl; else bin=etcdutl; fi
+  found=
+  if command -v "$bin" >/dev/null 2>&1; then
+    found=$("$bin" version 2>/dev/null | awk '/^(etcdutl|etcdctl) version: / {print $3; exit}')
+    if [ -n "$found" ] && [ "$(minor "$found")" = "$want" ]; then
+      if [ "$bin" = etcdctl ]; then tool=(env ETCDCTL_API=3 etcdctl); else tool=(etcdutl); fi
+      tool_name="$bin $found on the host"
+      return 0
+    fi
+  fi
+  if command -v ctr >/dev/null 2>&1 && ctr -n k8s.io images ls -q 2>/dev/null | grep -Fxq "$etcd_image"; then
+    tool=(ctr -n k8s.io run --rm --env ETCDCTL_API=3 "--mount=type=bind,src=$(dirname "$1"),dst=$(dirname "$1"),options=rbind:ro")
+    [ -z "${2:-}" ] || tool+=("--mount=type=bind,src=$(dirname "$2"),dst=$(dirname "$2"),options=rbind:rw")
+    tool+=("$etcd_image" "kubesmith-etcd-restore-$$" "/usr/local/bin/$bin")
+    tool_name="$bin of $etcd_image through containerd"
+    return 0
+  fi
+  local have="no $bin"
+  [ -z "$found" ] || have="$bin $found"
+  fail "the cluster runs etcd $etcd_version ($etcd_image) and no matching tool is here: the host has ${have}, and ${etcd_image} is not in containerd's k8s.io namespace (ctr -n k8s.io images ls); install $bin $want.x (etcd's release tarball) on the masters, or pull the image with 'ctr -n k8s.io images pull $etcd_image', then run the restore again. Nothing was stopped."
+}
+
+snapshot_status() {
+  "${tool[@]}" snapshot status "$1" -w json
 }
 
 port_open() {
@@ -37,14 +83,17 @@ healthy() {
 }
 
 check() {
-  local snapshot=$1 target=$2
-  command -v etcdctl >/dev/null 2>&1 || command -v etcdutl >/dev/null 2>&1 \
-    || fail "neither etcdutl nor etcdctl is installed; install etcd-client (apt) or etcd (dnf)"
+  local snapshot=$1 target=$2 status snap_version
+  pick_tool "$snapshot"
   [ -f "$snapshot" ] || fail "snapshot $snapshot does not exist here; every master restores from the same file: copy it to this path or mount the NFS export"
-  snapshot_status "$snapshot" >/dev/null 2>&1 || fail "snapshot $snapshot fails 'snapshot status': damaged or not an etcd snapshot; choose another"
+  status=$(snapshot_status "$snapshot" 2>/dev/null) || fail "snapshot $snapshot fails 'snapshot status' ($tool_name): damaged or not an etcd snapshot; choose another"
+  # etcdutl 3.5+ reports the storage version of the snapshot; 3.4 does not
+  snap_version=$(echo "$status" | sed -n 's/.*"version":"\([0-9][0-9.]*\)".*/\1/p')
+  if [ -n "$snap_version" ] && [ "$(printf '%s\n%s\n' "$(minor "$snap_version")" "$(minor "$etcd_version")" | sort -V | tail -n 1)" != "$(minor "$etcd_version")" ]; then
+    fail "snapshot $snapshot is from etcd $snap_version, newer than the cluster's etcd $etcd_version ($etcd_image): restore it on a cluster of that version, or choose an older snapshot"
+  fi
   [ ! -e "$target" ] || fail "the target data dir $target exists (an earlier restore?); remove it or restore another snapshot"
-  [ -f "$manifests/etcd.yaml" ] || [ -f "$stopped/etcd.yaml" ] \
-    || fail "no $manifests/etcd.yaml: this is not a kubeadm master with a local (stacked) etcd"
+  echo "kubesmith: etcd restore on $host: cluster etcd $etcd_version, snapshot ${snap_version:-of unknown version}, tool: $tool_name"
 }
 
 stop() {
@@ -66,13 +115,9 @@ stop() {
 restore() {
   local snapshot=$1 target=$2 name=$3 cluster=$4 peer=$5 token=$6
   rm -rf "$target.part"
-  if command -v etcdutl >/dev/null 2>&1; then
-    etcdutl snapshot restore "$snapshot" --name "$name" --initial-cluster "$cluster" \
-      --initial-cluster-token "$token" --initial-advertise-peer-urls "$peer" --data-dir "$target.part"
-  else
-    ETCDCTL_API=3 etcdctl snapshot restore "$snapshot" --name "$name" --initial-cluster "$cluster" \
-      --initial-cluster-token "$token" --initial-advertise-peer-urls "$peer" --data-dir "$target.part"
-  fi
+  pick_tool "$snapshot" "$target"
+  "${tool[@]}" snapshot restore "$snapshot" --name "$name" --initial-cluster "$cluster" \
+    --initial-cluster-token "$token" --initial-advertise-peer-urls "$peer" --data-dir "$target.part"
   chmod 0700 "$target.part"
   mv "$target.part" "$target"
 }
@@ -105,5 +150,6 @@ case $cmd in
   stop) stop ;;
   restore) restore "$@" ;;
   start) start "$@" ;;
+  tool) pick_tool "${1:-/x}" "${2:-}"; echo "$tool_name"; printf '%s\n' "${tool[@]}" ;;
   *) fail "usage: $0 check|stop|restore|start ..." ;;
 esac
