@@ -128,7 +128,7 @@ class EtcdSandboxTest {
         .isInstanceOf(BuildFailedException.class)
         .hasMessageContaining("snapshot /var/lib/kubesmith/none.db does not exist here");
     assertThatThrownBy(() -> restore(EtcdRestore.from("/var/lib/kubesmith/garbage.db")))
-        .hasMessageContaining("fails 'snapshot status': damaged or not an etcd snapshot; choose another");
+        .hasMessageContaining("fails 'snapshot status' (etcdctl 3.4.23 on the host): damaged or not an etcd snapshot; choose another");
     assertThatThrownBy(() -> restore(EtcdRestore.from(snapshot).dataDir("/var/lib/etcd-restored-taken")))
         .hasMessageContaining("the target data dir /var/lib/etcd-restored-taken exists");
     assertThat(master().exec("test", "-f", "/etc/kubernetes/manifests/etcd.yaml").exitCode()).isZero();
@@ -137,6 +137,34 @@ class EtcdSandboxTest {
 
   @Test
   @Order(4)
+  void restoreRefusesANewerClusterEtcdWhenOnlyDebiansEtcdctlIsHereBeforeMovingAnyManifest() {
+    // the cluster says etcd 3.6 (kubeadm 1.34); this master has Debian's etcdctl 3.4, no etcdutl, no ctr
+    String manifest = master().readFile("/etc/kubernetes/manifests/etcd.yaml");
+    master().writeFile("/etc/kubernetes/manifests/etcd.yaml",
+        manifest.replace("image: registry.k8s.io/etcd:3.4.23-0", "image: registry.k8s.io/etcd:3.6.4-0"));
+    try {
+      assertThat(master().exec("sh", "-c", "command -v ctr etcdutl").stdout()).isEmpty();
+
+      assertThatThrownBy(() -> restore(EtcdRestore.from(snapshot)))
+          .isInstanceOf(BuildFailedException.class)
+          .hasMessageContaining("the cluster runs etcd 3.6.4 (registry.k8s.io/etcd:3.6.4-0) and no matching tool is here: "
+              + "the host has no etcdutl")
+          .hasMessageContaining("install etcdutl 3.6.x")
+          .hasMessageContaining("ctr -n k8s.io images pull registry.k8s.io/etcd:3.6.4-0")
+          .hasMessageContaining("Nothing was stopped");
+      assertThat(master().exec("test", "-f", "/etc/kubernetes/manifests/kube-apiserver.yaml").exitCode()).isZero();
+      assertThat(master().exec("test", "-e", "/etc/kubernetes/manifests-stopped-by-kubesmith/etcd.yaml").exitCode()).isNotZero();
+      assertThat(master().exec("test", "-e", "/var/lib/etcd-restored-" + snapshot.replaceAll(".*/(.*)\\.db", "$1")).exitCode())
+          .isNotZero();
+    } finally {
+      master().writeFile("/etc/kubernetes/manifests/etcd.yaml", manifest);
+    }
+    etcd.awaitHealthy(true);
+    assertThat(etcd.get("/registry/configmaps/test/app")).isEqualTo("v1");
+  }
+
+  @Test
+  @Order(5)
   void restoreBringsBackTheKeysOfTheSnapshotAfterTheDataWasWiped() {
     etcd.put("/registry/configmaps/test/later", "after-the-snapshot");
     // the disaster: etcd's data gone; the kubelet starts an empty etcd
@@ -147,9 +175,16 @@ class EtcdSandboxTest {
     etcd.awaitHealthy(true);
     assertThat(etcd.get("/registry/configmaps/test/app")).isEmpty();
 
+    // Debian's etcdctl, recorded on its way: the cluster's manifest says 3.4.23, the host tool matches
+    master().writeFile("/usr/local/bin/etcdctl", "#!/bin/sh\necho \"$*\" >> /root/etcdctl.calls\nexec /usr/bin/etcdctl \"$@\"\n");
+    master().exec("chmod", "0755", "/usr/local/bin/etcdctl").requireSuccess();
     EtcdRestore restore = EtcdRestore.from(snapshot);
     Instant start = Instant.now();
-    restore(restore);
+    try {
+      restore(restore);
+    } finally {
+      master().exec("rm", "-f", "/usr/local/bin/etcdctl");
+    }
     System.out.println("etcd restore through the SDK took " + Duration.between(start, Instant.now()).toMillis() + " ms");
 
     assertThat(etcd.get("/registry/namespaces/test")).isEqualTo("before");
@@ -159,11 +194,14 @@ class EtcdSandboxTest {
         .contains("      path: " + restore.dataDir() + "\n", "--data-dir=/var/lib/etcd\n", "mountPath: /var/lib/etcd\n");
     assertThat(master().exec("test", "-f", "/etc/kubernetes/manifests/kube-apiserver.yaml").exitCode()).isZero();
     assertThat(master().exec("stat", "-c", "%a", restore.dataDir()).stdout().trim()).isEqualTo("700");
+    assertThat(master().readFile("/root/etcdctl.calls").lines())
+        .contains("version", "snapshot status " + snapshot + " -w json")
+        .anyMatch(l -> l.startsWith("snapshot restore " + snapshot + " --name master1 "));
   }
 
   @Test
-  @Order(5)
-  void usesEtcdutlForSnapshotFilesWhenTheHostHasIt() {
+  @Order(6)
+  void snapshotScriptUsesEtcdutlWhenTheHostHasItWhileTheRestoreOfA34ClusterKeepsToEtcdctl() {
     // etcd 3.4 has no etcdutl; a recording shim with etcdutl's command line (same flags) stands in for 3.5+
     master().writeFile("/usr/local/bin/etcdutl", "#!/bin/sh\necho \"$*\" >> /root/etcdutl.calls\n"
         + "ETCDCTL_API=3 exec etcdctl \"$@\"\n");
@@ -172,7 +210,8 @@ class EtcdSandboxTest {
       String copy = master().exec(EtcdSnapshots.SCRIPT).requireSuccess().stdout().trim();
       master().exec(EtcdRestore.SCRIPT, "check", copy, "/var/lib/etcd-not-there").requireSuccess();
 
-      assertThat(master().readFile("/root/etcdutl.calls").lines()).hasSize(3).allMatch(l -> l.startsWith("snapshot status "));
+      // the snapshot script checks its snapshot with etcdutl; the restore of this 3.4 cluster keeps to its etcdctl 3.4
+      assertThat(master().readFile("/root/etcdutl.calls").lines()).hasSize(2).allMatch(l -> l.startsWith("snapshot status "));
     } finally {
       master().exec("rm", "-f", "/usr/local/bin/etcdutl");
     }
