@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * A Velero {@code Schedule}: a name, a cron schedule, the namespaces it backs up and how long its
- * backups are kept. Each setter returns a new schedule; bad values fail in the setter with the field
- * and the fix.
+ * backups are kept. Each setter returns a new schedule and only stores: a bad value becomes one of
+ * {@link #problems()}, which {@code Velero.validate} reports with every other problem of the build in
+ * one {@code InvalidSpecException} ({@link #parse} and {@link #requireValid()} throw them all at once).
  *
  * <pre>{@code
  * BackupSchedule s = BackupSchedule.named("test-daily").daily().includeNamespaces("test").ttl(Duration.ofDays(7));
@@ -34,22 +35,62 @@ public final class BackupSchedule {
   private final CronExpression cron;
   private final List<String> namespaces;
   private final Duration ttl;
+  /** What the setters refused, each naming the field and the fix; the refused value is not stored. */
+  private final List<String> problems;
 
-  private BackupSchedule(String name, CronExpression cron, List<String> namespaces, Duration ttl) {
+  private BackupSchedule(String name, CronExpression cron, List<String> namespaces, Duration ttl, List<String> problems) {
     this.name = name;
     this.cron = cron;
     this.namespaces = List.copyOf(namespaces);
     this.ttl = ttl;
+    this.problems = List.copyOf(problems);
+  }
+
+  private BackupSchedule with(CronExpression newCron, List<String> newNamespaces, Duration newTtl) {
+    return new BackupSchedule(name, newCron, newNamespaces, newTtl, problems);
+  }
+
+  private BackupSchedule withProblem(String problem) {
+    List<String> p = new ArrayList<>(problems);
+    p.add(problem);
+    return new BackupSchedule(name, cron, namespaces, ttl, p);
+  }
+
+  /** Every value a setter refused, in the order they were set; empty when the schedule is valid. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /**
+   * This schedule when it has no problems.
+   *
+   * @throws IllegalArgumentException with every problem, when it has some
+   */
+  public BackupSchedule requireValid() {
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; and ", problems));
+    }
+    return this;
   }
 
   /**
    * A schedule without a cron schedule yet (set one with {@link #cron(String)}, {@link #daily()}, ...),
-   * backing up every namespace, keeping backups {@link #DEFAULT_TTL}.
-   *
-   * @throws IllegalArgumentException unless the name is a DNS-1123 label
+   * backing up every namespace, keeping backups {@link #DEFAULT_TTL}. A name that is not a DNS-1123
+   * label is one of its {@link #problems()}.
    */
   public static BackupSchedule named(String name) {
-    return new BackupSchedule(Names.requireLabel("schedule name", name), null, List.of(), null);
+    BackupSchedule s = new BackupSchedule(name == null ? "" : name, null, List.of(), null, List.of());
+    return Names.labelProblem(name) == null ? s : s.withProblem(problemOf(() -> Names.requireLabel("schedule name", name)));
+  }
+
+  /** The message of the IllegalArgumentException a check throws, or null. */
+  private static String problemOf(Runnable check) {
+    try {
+      check.run();
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
   }
 
   /**
@@ -91,19 +132,22 @@ public final class BackupSchedule {
       if (values.containsKey("ttl")) {
         s = s.ttl(parseTtl(values.get("ttl")));
       }
-      return s;
+      return s.requireValid();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--schedule '" + text + "': " + e.getMessage(), e);
     }
   }
 
   /**
-   * The schedule in cron form, checked (see {@link CronExpression}).
-   *
-   * @throws IllegalArgumentException naming the cron field that is wrong
+   * The schedule in cron form (see {@link CronExpression}); one that does not parse is a problem naming
+   * the cron field that is wrong.
    */
   public BackupSchedule cron(String cronSchedule) {
-    return new BackupSchedule(name, CronExpression.parse(cronSchedule), namespaces, ttl);
+    try {
+      return with(CronExpression.parse(cronSchedule), namespaces, ttl);
+    } catch (IllegalArgumentException e) {
+      return withProblem(e.getMessage());
+    }
   }
 
   /** Every day at midnight (in the Velero server's time zone, UTC unless set). */
@@ -114,7 +158,7 @@ public final class BackupSchedule {
   /** Every day at the given hour, on the hour. */
   public BackupSchedule dailyAt(int hour) {
     if (hour < 0 || hour > 23) {
-      throw new IllegalArgumentException("schedule " + name + ": hour " + hour + " is not 0-23");
+      return withProblem("schedule " + name + ": hour " + hour + " is not 0-23; e.g. dailyAt(2)");
     }
     return cron("0 " + hour + " * * *");
   }
@@ -129,20 +173,23 @@ public final class BackupSchedule {
   }
 
   /**
-   * Backs up only these namespaces (every namespace when none are named).
-   *
-   * @throws IllegalArgumentException for a name that is not a namespace name, or one named twice
+   * Backs up only these namespaces (every namespace when none are named); a name that is not a
+   * namespace name, or one named twice, is a problem.
    */
   public BackupSchedule includeNamespaces(String... names) {
     List<String> list = new ArrayList<>();
+    BackupSchedule s = this;
     for (String n : names) {
-      Names.requireLabel("schedule " + name + ": namespace", n);
-      if (list.contains(n)) {
-        throw new IllegalArgumentException("schedule " + name + ": namespace " + n + " is named twice");
+      String why = problemOf(() -> Names.requireLabel("schedule " + name + ": namespace", n));
+      if (why != null) {
+        s = s.withProblem(why);
+      } else if (list.contains(n)) {
+        s = s.withProblem("schedule " + name + ": namespace " + n + " is named twice; name it once");
+      } else {
+        list.add(n);
       }
-      list.add(n);
     }
-    return new BackupSchedule(name, cron, list, ttl);
+    return s.with(cron, list, ttl);
   }
 
   /** Same as {@link #includeNamespaces(String...)}, as in the design's example. */
@@ -151,16 +198,15 @@ public final class BackupSchedule {
   }
 
   /**
-   * How long each backup is kept before Velero deletes it (and its volume data).
-   *
-   * @throws IllegalArgumentException unless at least one second, in whole seconds
+   * How long each backup is kept before Velero deletes it (and its volume data); less than one
+   * second, or fractions of one, is a problem.
    */
   public BackupSchedule ttl(Duration keep) {
     if (keep == null || keep.compareTo(Duration.ofSeconds(1)) < 0 || keep.getNano() != 0) {
-      throw new IllegalArgumentException("schedule " + name + ": ttl " + keep + " must be at least one second, in whole"
+      return withProblem("schedule " + name + ": ttl " + keep + " must be at least one second, in whole"
           + " seconds; e.g. ttl(Duration.ofDays(7))");
     }
-    return new BackupSchedule(name, cron, namespaces, keep);
+    return with(cron, namespaces, keep);
   }
 
   public String name() {
@@ -256,12 +302,12 @@ public final class BackupSchedule {
   @Override
   public boolean equals(Object o) {
     return o instanceof BackupSchedule s && name.equals(s.name) && Objects.equals(cron, s.cron)
-        && namespaces.equals(s.namespaces) && Objects.equals(ttl, s.ttl);
+        && namespaces.equals(s.namespaces) && Objects.equals(ttl, s.ttl) && problems.equals(s.problems);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, cron, namespaces, ttl);
+    return Objects.hash(name, cron, namespaces, ttl, problems);
   }
 
   @Override

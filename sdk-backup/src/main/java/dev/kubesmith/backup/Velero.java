@@ -128,6 +128,13 @@ public final class Velero implements Component {
           "give a schedule, e.g. schedule(\"test-daily\", s -> s.daily())")));
     }
     String field = VeleroSettings.field(SETTING_SCHEDULE_PREFIX + schedule.name());
+    if (!schedule.problems().isEmpty()) { // every value its setters refused, reported together by validate
+      VeleroSettings v = s;
+      for (String problem : schedule.problems()) {
+        v = v.withProblem(new Problem(field, schedule.name(), problem, "see BackupSchedule for the values each setter takes"));
+      }
+      return new Velero(v);
+    }
     if (!schedule.hasCron()) {
       return new Velero(s.withProblem(new Problem(field, schedule.name(), "has no cron schedule",
           "call daily(), hourly(), weekly() or cron(\"0 2 * * *\") on it")));

@@ -68,7 +68,7 @@ public final class VeleroRuns {
       spec.put("includedNamespaces", new ArrayList<>(namespaces));
     }
     spec.put("storageLocation", VeleroManifests.STORAGE_LOCATION);
-    spec.put("ttl", BackupSchedule.goDuration(BackupSchedule.named(name).ttl(ttl).ttl()));
+    spec.put("ttl", BackupSchedule.goDuration(BackupSchedule.named(name).ttl(ttl).requireValid().ttl()));
     return KubeYaml.resource(VeleroManifests.API_VERSION, "Backup", VeleroManifests.NAMESPACE, name, Map.of(), spec);
   }
 

@@ -3,6 +3,8 @@ package dev.kubesmith.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubesmith.backup.testing.Clusters;
+import dev.kubesmith.spec.Problem;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,11 +95,31 @@ class BackupScheduleTest {
   }
 
   @Test
-  void rejectsATtlBelowOneSecondOrWithFractions() {
+  void aTtlBelowOneSecondOrWithFractionsIsAProblemAndNotStored() {
     BackupSchedule s = BackupSchedule.named("a").daily();
 
-    assertThatThrownBy(() -> s.ttl(Duration.ZERO)).hasMessageContaining("ttl PT0S must be at least one second");
-    assertThatThrownBy(() -> s.ttl(Duration.ofMillis(1500))).hasMessageContaining("in whole seconds");
+    assertThat(s.ttl(Duration.ZERO).problems()).singleElement().asString().contains("ttl PT0S must be at least one second");
+    assertThat(s.ttl(Duration.ofMillis(1500)).problems()).singleElement().asString().contains("in whole seconds");
+    assertThat(s.ttl(Duration.ZERO).ttl()).isEqualTo(BackupSchedule.DEFAULT_TTL);
+    assertThatThrownBy(() -> s.ttl(Duration.ZERO).requireValid()).hasMessageContaining("ttl PT0S must be at least one second");
+  }
+
+  @Test
+  void settersOnlyStoreAndTheBuildReportsEveryBadValueOfAScheduleAtOnce() {
+    // each of these threw on its own before; now none throws and validate lists all four
+    BackupSchedule s = BackupSchedule.named("Bad_Name").cron("0 25 * * *").includeNamespaces("test", "test", "Prod!")
+        .ttl(Duration.ofMillis(10));
+
+    assertThat(s.problems()).hasSize(5);
+    Velero v = Velero.minioOnNfs("nfs1", "/srv/backup").schedule(s);
+    assertThat(v.validate(Clusters.singleMaster())).extracting(Problem::reason).satisfiesExactly(
+        r -> assertThat(r).contains("schedule name 'Bad_Name' is not a DNS-1123 label"),
+        r -> assertThat(r).contains("hour field '25' is out of range 0-23"),
+        r -> assertThat(r).contains("namespace test is named twice"),
+        r -> assertThat(r).contains("namespace 'Prod!' is not a DNS-1123 label"),
+        r -> assertThat(r).contains("ttl PT0.01S must be at least one second"));
+    assertThatThrownBy(() -> BackupSchedule.parse("name=Bad_Name,cron=0 25 * * *"))
+        .hasMessageContaining("'Bad_Name' is not a DNS-1123 label").hasMessageContaining("hour field '25'");
   }
 
   @Test
