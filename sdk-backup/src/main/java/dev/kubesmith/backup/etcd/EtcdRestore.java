@@ -21,6 +21,15 @@ import java.util.stream.Collectors;
  * dir with its name, the initial cluster and its peer URL; the etcd manifest pointed at the new dir and
  * both manifests put back, etcd healthy before the API server returns.
  *
+ * <p>Snapshots are read and restored only with a tool of the cluster's own etcd major.minor, read on
+ * each master from the image of its etcd manifest ({@code registry.k8s.io/etcd:3.6.4-0} for kubeadm
+ * 1.34): {@code etcdutl} for 3.5+ (3.6 removed {@code snapshot restore}/{@code status} from etcdctl),
+ * {@code etcdctl} for 3.4; the host's binary when its {@code version} matches, else the one in the
+ * cluster's etcd image, which containerd already holds in namespace {@code k8s.io}, through
+ * {@code ctr -n k8s.io run --rm} with only the snapshot (read-only) and a staging dir mounted. A
+ * snapshot newer than the cluster's etcd, an image line without a version, or no matching tool fails
+ * the check step of that master, before anything is stopped anywhere.
+ *
  * <pre>{@code
  * Plan restore = EtcdRestore.from("/var/lib/kubesmith/etcd-offsite/etcd-master1-20261126T020000Z.db").plan(spec);
  * BuildExecutor.builder().runner(runner).build().execute(restore, Journal.inMemory());
@@ -103,7 +112,7 @@ public final class EtcdRestore {
     List<String> stops = wave(masters, "stop");
     List<String> restores = wave(masters, "data");
     for (Host m : masters) {
-      steps.add(step(m, "check", List.of(), "preconditions: " + snapshot + " passes snapshot status, " + dataDir + " absent",
+      steps.add(step(m, "check", List.of(), "preconditions: a tool of the cluster's etcd version, " + snapshot + " passes its snapshot status, " + dataDir + " absent",
           "check " + snapshot + " " + dataDir, true));
     }
     for (Host m : masters) {

@@ -57,8 +57,9 @@ pick_tool() {
     fi
   fi
   if command -v ctr >/dev/null 2>&1 && ctr -n k8s.io images ls -q 2>/dev/null | grep -Fxq "$etcd_image"; then
-    tool=(ctr -n k8s.io run --rm --env ETCDCTL_API=3 "--mount=type=bind,src=$(dirname "$1"),dst=$(dirname "$1"),options=rbind:ro")
-    [ -z "${2:-}" ] || tool+=("--mount=type=bind,src=$(dirname "$2"),dst=$(dirname "$2"),options=rbind:rw")
+    # only the snapshot (read-only) and the restore's own staging dir are mounted, at the same paths
+    tool=(ctr -n k8s.io run --rm --env ETCDCTL_API=3 "--mount=type=bind,src=$1,dst=$1,options=rbind:ro")
+    [ -z "${2:-}" ] || tool+=("--mount=type=bind,src=$2.part,dst=$2.part,options=rbind:rw")
     tool+=("$etcd_image" "kubesmith-etcd-restore-$$" "/usr/local/bin/$bin")
     tool_name="$bin of $etcd_image through containerd"
     return 0
@@ -114,12 +115,16 @@ stop() {
 
 restore() {
   local snapshot=$1 target=$2 name=$3 cluster=$4 peer=$5 token=$6
+  # a staging dir of our own holds the new data dir (etcd's restore refuses an existing one); it is
+  # all the image's container may write to
   rm -rf "$target.part"
+  mkdir -m 0700 "$target.part"
   pick_tool "$snapshot" "$target"
   "${tool[@]}" snapshot restore "$snapshot" --name "$name" --initial-cluster "$cluster" \
-    --initial-cluster-token "$token" --initial-advertise-peer-urls "$peer" --data-dir "$target.part"
-  chmod 0700 "$target.part"
-  mv "$target.part" "$target"
+    --initial-cluster-token "$token" --initial-advertise-peer-urls "$peer" --data-dir "$target.part/data"
+  chmod 0700 "$target.part/data"
+  mv "$target.part/data" "$target"
+  rmdir "$target.part"
 }
 
 start() {

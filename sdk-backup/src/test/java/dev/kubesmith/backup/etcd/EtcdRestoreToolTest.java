@@ -51,8 +51,9 @@ class EtcdRestoreToolTest {
     List<String> lines = r.output().lines().toList();
     assertThat(lines.get(0)).isEqualTo("etcdutl of registry.k8s.io/etcd:3.6.4-0 through containerd");
     assertThat(lines.subList(1, lines.size())).startsWith("ctr", "-n", "k8s.io", "run", "--rm", "--env", "ETCDCTL_API=3",
-        "--mount=type=bind,src=/var/lib/kubesmith/etcd-offsite,dst=/var/lib/kubesmith/etcd-offsite,options=rbind:ro",
-        "--mount=type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw", "registry.k8s.io/etcd:3.6.4-0")
+        "--mount=type=bind,src=/var/lib/kubesmith/etcd-offsite/s.db,dst=/var/lib/kubesmith/etcd-offsite/s.db,options=rbind:ro",
+        "--mount=type=bind,src=/var/lib/etcd-restored-s.part,dst=/var/lib/etcd-restored-s.part,options=rbind:rw",
+        "registry.k8s.io/etcd:3.6.4-0")
         .endsWith("/usr/local/bin/etcdutl");
   }
 
