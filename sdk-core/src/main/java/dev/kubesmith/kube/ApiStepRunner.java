@@ -129,13 +129,27 @@ public final class ApiStepRunner implements StepRunner {
       // the cause replaced by a redacted copy, since its message and status quote the same
       String msg = ctx.redactor().redact("Kubernetes API " + what + " failed (" + (noResponse ? "no HTTP response"
           : "HTTP " + e.getCode()) + "): " + e.getMessage());
-      KubernetesClientException safe = new KubernetesClientException(msg, e.getCode(), null);
+      KubernetesClientException safe = new KubernetesClientException(msg, e.getCode(), safeStatus(e, msg));
       safe.setStackTrace(e.getStackTrace());
       if (Fault.of(e).isTransient()) {
         throw new TransientStepException(null, step.id(), null, null, msg, safe);
       }
       throw new StepFailedException(null, step.id(), null, null, msg, safe);
     }
+  }
+
+  /**
+   * The status of the redacted copy: code, reason, the redacted message and only the server's
+   * retryAfterSeconds of its details (a 429's wait), never its causes, which may quote the object.
+   */
+  private static io.fabric8.kubernetes.api.model.Status safeStatus(KubernetesClientException e, String msg) {
+    io.fabric8.kubernetes.api.model.Status s = e.getStatus();
+    if (s == null) {
+      return null;
+    }
+    Integer after = s.getDetails() == null ? null : s.getDetails().getRetryAfterSeconds();
+    return new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(s.getCode()).withReason(s.getReason())
+        .withStatus(s.getStatus()).withMessage(msg).withNewDetails().withRetryAfterSeconds(after).endDetails().build();
   }
 
   private synchronized void reconnectNextTime() {

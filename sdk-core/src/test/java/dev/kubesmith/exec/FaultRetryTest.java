@@ -241,4 +241,29 @@ class FaultRetryTest {
           .isInstanceOf(BuildFailedException.class).hasMessageContaining("3 of 3 steps are done");
     }
   }
+
+  @Test
+  void theRetryLogLineHidesTheSecretsTheFailureQuotes() {
+    String secret = "Minio-Root-4242-zz";
+    dev.kubesmith.ssh.Redactor redactor = new dev.kubesmith.ssh.Redactor();
+    redactor.add(secret);
+    AtomicInteger attempts = new AtomicInteger();
+    StepRunner runner = failing(attempts, () -> attempts.get() < 2 ? new TransientStepException("w1", "prepare@w1",
+        "apt-get install", 100, "E: Could not get lock /var/lib/dpkg/lock-frontend; password=" + secret
+        + " token abcdef.0123456789abcdef", null) : null);
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      BuildExecutor.builder().runner(runner).redactor(redactor)
+          .retries(Retries.ofDefaults().withSleeper(new SimulatedClock())).build()
+          .execute(plan(step("prepare@w1")), Journal.inMemory());
+    } finally {
+      System.setErr(err);
+    }
+
+    String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(log).contains("prepare@w1: retrying in").contains("Could not get lock").contains("***")
+        .doesNotContain(secret).doesNotContain("abcdef.0123456789abcdef");
+  }
 }
