@@ -5,6 +5,7 @@ import dev.kubesmith.backup.VeleroRunFailedException;
 import dev.kubesmith.backup.VeleroRuns;
 import dev.kubesmith.spec.InvalidSpecException;
 import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.ProblemReport;
 import dev.kubesmith.ssh.SshConnector;
 import dev.kubesmith.ssh.SshException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -216,7 +217,8 @@ final class BackupNowCommand implements Callable<Integer> {
     try {
       return ssh.bastionConnector(Inventory.load(inventory), failures);
     } catch (InvalidSpecException e) {
-      e.problems().forEach(p -> failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + p.message()));
+      ProblemReport.lines(e.problems())
+          .forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + m));
       return Optional.empty();
     } catch (UncheckedIOException | IllegalArgumentException e) {
       failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + e.getMessage());

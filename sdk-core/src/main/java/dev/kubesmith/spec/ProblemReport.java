@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Problems as lines a person reads: the same problem at many places (a bad role on 50,000 lines) is
- * one line naming the first {@link #PLACES_SHOWN} places and how many more, and at most
+ * Problems as lines a person reads: the same problem at more than {@link #PLACES_SHOWN} places (a bad
+ * role on 50,000 lines) is one line naming the first {@link #PLACES_SHOWN} places and how many more, and at most
  * {@link #MAX_LINES} lines are printed, with a count of the rest. {@link InvalidSpecException#problems()}
  * still holds every problem for a program.
  *
@@ -31,8 +31,16 @@ public final class ProblemReport {
     }
     List<String> out = new ArrayList<>();
     int shownProblems = 0;
+    List<List<Problem>> lines = new ArrayList<>();
     for (List<Problem> g : groups.values()) {
-      if (out.size() == MAX_LINES - 1 && groups.size() > MAX_LINES) {
+      if (g.size() > PLACES_SHOWN) {
+        lines.add(g);
+      } else {
+        g.forEach(p -> lines.add(List.of(p))); // a few places read best one line each
+      }
+    }
+    for (List<Problem> g : lines) {
+      if (out.size() == MAX_LINES - 1 && lines.size() > MAX_LINES) {
         int rest = problems.size() - shownProblems;
         out.add("... and " + rest + " more " + (rest == 1 ? "problem" : "problems") + " not shown ("
             + problems.size() + " in all); fix these first and run again");
