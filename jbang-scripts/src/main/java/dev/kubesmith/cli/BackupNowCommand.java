@@ -5,7 +5,6 @@ import dev.kubesmith.backup.VeleroRunFailedException;
 import dev.kubesmith.backup.VeleroRuns;
 import dev.kubesmith.spec.InvalidSpecException;
 import dev.kubesmith.spec.Inventory;
-import dev.kubesmith.spec.ProblemReport;
 import dev.kubesmith.ssh.SshConnector;
 import dev.kubesmith.ssh.SshException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -217,7 +216,7 @@ final class BackupNowCommand implements Callable<Integer> {
     try {
       return ssh.bastionConnector(Inventory.load(inventory), failures);
     } catch (InvalidSpecException e) {
-      ProblemReport.lines(e.problems())
+      CliFixes.forInventory(inventory).lines(e.problems())
           .forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + m));
       return Optional.empty();
     } catch (UncheckedIOException | IllegalArgumentException e) {
