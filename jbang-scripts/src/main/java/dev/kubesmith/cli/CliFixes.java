@@ -40,6 +40,8 @@ final class CliFixes implements Function<Problem, Problem> {
     boolean ini = format == Inventory.Format.ANSIBLE_INI;
     String masters = ini ? "hosts in [kube_control_plane]" : "hosts with role master";
     String lbs = ini ? "hosts in [lb]" : "hosts with role lb";
+    rule("e\\.g\\. (\\S+) with podCidr\\(\\.\\.\\.\\)", m -> "e.g. --pod-cidr " + m.group(1));
+    rule("e\\.g\\. (\\S+) with serviceCidr\\(\\.\\.\\.\\)", m -> "e.g. --service-cidr " + m.group(1));
     rule("podCidr\\(\"([^\"]*)\"\\)", m -> "--pod-cidr " + m.group(1));
     rule("podCidr\\(\\.\\.\\.\\)", m -> "--pod-cidr CIDR");
     rule("serviceCidr\\(\"([^\"]*)\"\\)", m -> "--service-cidr " + m.group(1));
