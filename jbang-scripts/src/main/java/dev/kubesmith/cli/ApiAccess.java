@@ -1,5 +1,6 @@
 package dev.kubesmith.cli;
 
+import dev.kubesmith.kube.NoWireLogging;
 import dev.kubesmith.ssh.LocalForward;
 import dev.kubesmith.ssh.SshConnector;
 import io.fabric8.kubernetes.client.Config;
@@ -65,7 +66,8 @@ final class ApiAccess implements AutoCloseable {
       config.setConnectionTimeout(timeoutMs);
       config.setRequestTimeout(timeoutMs);
       config.setRequestRetryBackoffLimit(0); // one answer now; the caller decides what to wait for
-      return new ApiAccess(server, new KubernetesClientBuilder().withConfig(config).build(), forward,
+      return new ApiAccess(server, new KubernetesClientBuilder().withConfig(config)
+          .withHttpClientFactory(NoWireLogging.factory()).build(), forward,
           owns ? overBastion.orElse(null) : null, endpoint);
     } catch (RuntimeException e) {
       if (forward != null) {

@@ -6,7 +6,6 @@ import dev.kubesmith.exec.BuildFailedException;
 import dev.kubesmith.exec.BuildLockedException;
 import dev.kubesmith.exec.BuildResult;
 import dev.kubesmith.spec.InvalidSpecException;
-import dev.kubesmith.spec.Problem;
 import dev.kubesmith.upstream.UpstreamException;
 import dev.kubesmith.upstream.UpstreamMirror;
 import java.io.PrintWriter;
@@ -118,7 +117,7 @@ final class ApplyCommand implements Callable<Integer> {
       return failures.report(err());
     } catch (InvalidSpecException e) {
       progress.finish();
-      e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
+      CliFixes.forInventory(cluster.inventory).lines(e.problems()).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
       return failures.report(err());
     } catch (UncheckedIOException e) {
       progress.finish();

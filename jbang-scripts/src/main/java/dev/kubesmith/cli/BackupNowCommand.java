@@ -216,7 +216,8 @@ final class BackupNowCommand implements Callable<Integer> {
     try {
       return ssh.bastionConnector(Inventory.load(inventory), failures);
     } catch (InvalidSpecException e) {
-      e.problems().forEach(p -> failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + p.message()));
+      CliFixes.forInventory(inventory).lines(e.problems())
+          .forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + m));
       return Optional.empty();
     } catch (UncheckedIOException | IllegalArgumentException e) {
       failures.add(KubesmithCli.INVALID_INPUT, "--inventory " + inventory + ": " + e.getMessage());

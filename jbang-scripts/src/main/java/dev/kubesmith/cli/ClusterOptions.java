@@ -11,7 +11,6 @@ import dev.kubesmith.cluster.ClusterBuilder;
 import dev.kubesmith.cluster.Ssh;
 import dev.kubesmith.spec.InvalidSpecException;
 import dev.kubesmith.spec.Inventory;
-import dev.kubesmith.spec.Problem;
 import dev.kubesmith.spec.Role;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.network.lb.LoadBalancerPair;
@@ -352,7 +351,7 @@ final class ClusterOptions {
       Cluster built = builder.build();
       return components.isPresent() && backupOk ? Optional.of(built) : Optional.empty();
     } catch (InvalidSpecException e) {
-      e.problems().stream().map(Problem::message).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
+      CliFixes.forInventory(inventory).lines(e.problems()).forEach(m -> failures.add(KubesmithCli.INVALID_INPUT, m));
     } catch (UncheckedIOException e) {
       failures.add(KubesmithCli.INVALID_INPUT, e.getMessage());
     }

@@ -67,7 +67,7 @@ class AddonsOptionTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.errLines()).hasSize(2)
         .anySatisfy(l -> assertThat(l).contains("unknown addon 'x'"))
-        .anySatisfy(l -> assertThat(l).contains("privateVip", "is missing"));
+        .anySatisfy(l -> assertThat(l).contains("--vip", "is missing"));
     assertThat(tmp).isEmptyDirectory();
   }
 

@@ -50,7 +50,7 @@ class ApplyCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
     assertThat(run.errLines()).hasSize(3).allMatch(l -> l.startsWith("error: "))
-        .anySatisfy(l -> assertThat(l).contains("podCidr", "10.0.0.0/33"))
+        .anySatisfy(l -> assertThat(l).contains("--pod-cidr", "10.0.0.0/33"))
         .anySatisfy(l -> assertThat(l).contains("--ssh-key", "no_such_key"))
         .anySatisfy(l -> assertThat(l).contains("--parallelism 0"));
     assertThat(run.out()).isEmpty();

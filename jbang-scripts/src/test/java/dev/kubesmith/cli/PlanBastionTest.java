@@ -44,7 +44,7 @@ class PlanBastionTest {
         "--mirror", CliRun.mirror().toString(), "--out", out.toString());
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
-    assertThat(run.err()).contains("ssh.bastion = worker1");
+    assertThat(run.err()).contains("--bastion = worker1");
     assertThat(Files.exists(out)).isFalse();
   }
 

@@ -48,8 +48,8 @@ class PlanCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
     assertThat(run.errLines()).hasSize(2)
-        .anySatisfy(l -> assertThat(l).contains("podCidr", "192.168.0.0/16", "overlaps", "192.168.4.0/24"))
-        .anySatisfy(l -> assertThat(l).contains("serviceCidr", "10.96.0.0/33"));
+        .anySatisfy(l -> assertThat(l).contains("--pod-cidr", "192.168.0.0/16", "overlaps", "192.168.4.0/24"))
+        .anySatisfy(l -> assertThat(l).contains("--service-cidr", "10.96.0.0/33"));
     assertThat(run.out()).isEmpty();
     assertThat(out).doesNotExist();
     assertThat(tmp).isEmptyDirectory();
@@ -62,7 +62,7 @@ class PlanCommandTest {
     CliRun run = planClusterA(out);
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
-    assertThat(run.errLines()).singleElement().asString().contains("privateVip", "is missing", "vip(");
+    assertThat(run.errLines()).singleElement().asString().contains("--vip", "is missing", "set --vip <free address");
     assertThat(out).doesNotExist();
   }
 
@@ -72,7 +72,7 @@ class PlanCommandTest {
         "--vip", "10.20.0.100", "--mirror", CliRun.mirror().toString(), "--out", tmp.resolve("never").toString());
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
-    assertThat(run.err()).contains("privateVip = 10.20.0.100", "single-master");
+    assertThat(run.err()).contains("--vip = 10.20.0.100", "single-master");
   }
 
   @Test
@@ -126,7 +126,7 @@ class PlanCommandTest {
     assertThat(run.exitCode()).as("invalid input outranks the mirror").isEqualTo(KubesmithCli.INVALID_INPUT);
     assertThat(run.errLines()).hasSize(2)
         .anySatisfy(l -> assertThat(l).contains("mirror " + nowhere, "no such directory"))
-        .anySatisfy(l -> assertThat(l).contains("privateVip"));
+        .anySatisfy(l -> assertThat(l).contains("--vip: is missing"));
   }
 
   @Test

@@ -25,7 +25,10 @@ public final class InvalidSpecException extends RuntimeException {
   }
 
   private static String format(List<Problem> problems) {
+    if (problems.isEmpty()) {
+      return "no problems";
+    }
     return "the cluster spec has " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ":\n"
-        + problems.stream().map(p -> "  - " + p.message()).collect(Collectors.joining("\n"));
+        + ProblemReport.lines(problems).stream().map(l -> "  - " + l).collect(Collectors.joining("\n"));
   }
 }

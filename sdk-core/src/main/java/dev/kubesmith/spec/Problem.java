@@ -22,9 +22,14 @@ public record Problem(String field, String value, String reason, String fix) {
     return new Problem(field, null, "is missing", fix);
   }
 
-  /** One line: {@code field = value: reason; fix}. */
+  /**
+   * One line: {@code field = value: reason; fix}. A value longer than 80 characters is cut and its
+   * length given; invisible and control characters (a byte order mark, NUL, tab, CR, zero-width
+   * characters) are named, e.g. {@code [U+FEFF (byte order mark)]}, never echoed raw.
+   */
   public String message() {
-    return field + (value == null ? "" : " = " + value) + ": " + reason + "; " + fix;
+    return ShownText.text(field) + (value == null ? "" : " = " + ShownText.value(value)) + ": "
+        + ShownText.text(reason) + "; " + ShownText.text(fix);
   }
 
   @Override

@@ -114,11 +114,12 @@ public final class SpecValidator {
     bastions(spec, p);
   }
 
-  /** A DNS label check that says "too long (64 > 63)" rather than only "not a label". */
+  /** A DNS label check that says "is 64 characters, longer than the 63 allowed" rather than only "not a label". */
   private static void label(String field, String value, String reason, String example, List<Problem> p) {
     if (value.length() > MAX_NAME_LENGTH) {
-      p.add(new Problem(field, value, "is too long (" + value.length() + " > " + MAX_NAME_LENGTH + " characters)",
-          "use a name of at most " + MAX_NAME_LENGTH + " characters, e.g. " + example));
+      p.add(new Problem(field, value, "is " + value.length() + " characters, longer than the " + MAX_NAME_LENGTH
+          + " allowed (a hostname is a DNS label, RFC 1123)",
+          "shorten it to at most " + MAX_NAME_LENGTH + " characters, e.g. " + example));
     } else if (!DNS_LABEL.matcher(value).matches()) {
       p.add(new Problem(field, value, reason, "use lower-case letters, digits and '-', e.g. " + example));
     }

@@ -119,7 +119,7 @@ class HostRulesTest {
         .build();
 
     assertThat(SpecValidator.problems(spec)).singleElement()
-        .satisfies(p -> assertThat(p.reason()).isEqualTo("is too long (64 > 63 characters)"));
+        .satisfies(p -> assertThat(p.reason()).isEqualTo("is 64 characters, longer than the 63 allowed (a hostname is a DNS label, RFC 1123)"));
   }
 
   @ParameterizedTest
