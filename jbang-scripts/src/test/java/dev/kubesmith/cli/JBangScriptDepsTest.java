@@ -39,7 +39,8 @@ class JBangScriptDepsTest {
       }
     });
 
-    assertThat(scripts()).containsKeys("kubesmith.java", "AddWorker.java", "TakeBackup.java", "README.md:90");
+    assertThat(scripts()).containsKeys("kubesmith.java", "AddWorker.java", "TakeBackup.java");
+    assertThat(scripts().keySet()).as("the README's JBang snippet").anyMatch(k -> k.startsWith("README.md:"));
     assertThat(withoutProvider).as("scripts whose //DEPS name no slf4j provider, with their //DEPS").isEmpty();
   }
 
