@@ -80,7 +80,8 @@ public final class BackupSchedule {
    */
   public static BackupSchedule named(String name) {
     BackupSchedule s = new BackupSchedule(name == null ? "" : name, null, List.of(), null, List.of());
-    return Names.labelProblem(name) == null ? s : s.withProblem(problemOf(() -> Names.requireLabel("schedule name", name)));
+    String why = problemOf(() -> Names.requireLabel("schedule name", name));
+    return why == null ? s : s.withProblem(why);
   }
 
   /** The message of the IllegalArgumentException a check throws, or null. */
