@@ -14,6 +14,7 @@ import java.time.Duration;
  * }</pre>
  */
 public interface BuildListener {
+  /** The step starts running: once per attempt, so again after each {@link #stepRetried}. */
   default void stepStarted(Step step) {}
 
   /** The step was already done (journal or its check) and did not run. */

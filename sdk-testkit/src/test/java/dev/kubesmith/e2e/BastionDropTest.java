@@ -47,10 +47,12 @@ class BastionDropTest {
               .addDependsOn("before").addCommands("true").build())
           .add(configMap("after", "drop@master1"))
           .build(cluster.spec());
+      java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
       BuildListener killBastionSessions = new BuildListener() {
         @Override
         public void stepStarted(Step step) {
-          if (step.id().equals("drop@master1")) {
+          // stepStarted fires on every attempt: kill once, on the first, and let the retry reconnect
+          if (step.id().equals("drop@master1") && killed.compareAndSet(false, true)) {
             killSshSessions(sandbox);
           }
         }
@@ -59,6 +61,7 @@ class BastionDropTest {
       BuildResult r = cluster.run(plan, ApplyOptions.defaults().stateDirectory(state).listener(killBastionSessions)
           .retries(SandboxBuild.QUICK_RETRIES));
 
+      assertThat(killed).isTrue();
       assertThat(r.ran()).contains("before", "drop@master1", "after");
       assertThat(api.client().configMaps().inNamespace("default").withName("after").get()).isNotNull();
     }
