@@ -141,8 +141,9 @@ public final class KeepalivedConfig {
       i.peers().forEach(p -> b.append("        ").append(p).append('\n'));
       b.append("    }\n");
     }
-    // the check also starts the VIPs' lease (see HaproxyCheckScript): at once, not a second later
-    b.append("    notify_master \"").append(HaproxyCheckScript.PATH).append("\"\n")
+    // the check script records each state change: it renews a VIP's lease only while MASTER,
+    // starts it at once on becoming MASTER, and removes a VIP held in any other state
+    b.append("    notify \"").append(HaproxyCheckScript.PATH).append("\"\n")
         .append("    virtual_ipaddress {\n")
         .append("        ").append(i.vip()).append(" dev ").append(i.iface()).append('\n')
         .append("    }\n")

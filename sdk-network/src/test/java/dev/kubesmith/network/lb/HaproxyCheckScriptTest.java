@@ -86,6 +86,38 @@ class HaproxyCheckScriptTest {
     }
   }
 
+  /**
+   * The race seen under load: keepalived removed the VIP on going BACKUP while a check was renewing
+   * it, and the renewal added it back for good. Now the notify call records BACKUP and a VIP found
+   * on a BACKUP instance is removed, by the notify call itself and by every later check.
+   */
+  @Test
+  void removesAVipHeldByAnInstanceThatIsNotMasterAndRenewsOnlyWhileMaster() throws IOException {
+    // the state goes to the test's directory, not to this machine's /run
+    Path state = dir.resolve("state");
+    Path script = Files.writeString(dir.resolve("check.sh"), HostFacts.fill(HaproxyCheckScript.render(spec, lb1,
+        LoadBalancerSettings.defaults())).replace("STATE=" + HaproxyCheckScript.STATE_DIR, "STATE=" + state));
+    Path cfg = Files.writeString(dir.resolve("haproxy.cfg"), HaproxyConfig.render(spec, lb1, LoadBalancerSettings.defaults()));
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      ns.vethPair("ens3", "198.18.4.21/24", "ens4", "198.18.100.21/24");
+      ns.start(dir.resolve("haproxy.log"), "/usr/sbin/haproxy", "-db", "-f", cfg.toString());
+      assertThat(eventually(() -> ns.run("bash", script.toString()).ok(), Duration.ofSeconds(10))).isTrue();
+      // keepalived's notify: $1 INSTANCE, $2 the instance, $3 the new state, $4 the priority
+      assertThat(ns.run("bash", script.toString(), "INSTANCE", KeepalivedConfig.PRIVATE_INSTANCE, "MASTER", "150").ok()).isTrue();
+      assertThat(ns.run("ip", "addr", "add", Clusters.VIP + "/24", "dev", "ens3").ok()).isTrue();
+      assertThat(ns.run("bash", script.toString()).ok()).isTrue();
+      assertThat(ns.addresses()).as("renewed while MASTER").contains(Clusters.VIP);
+
+      assertThat(ns.run("bash", script.toString(), "INSTANCE", KeepalivedConfig.PRIVATE_INSTANCE, "BACKUP", "150").ok()).isTrue();
+      assertThat(ns.addresses()).as("the notify of BACKUP removed the VIP").doesNotContain(Clusters.VIP);
+      assertThat(ns.run("ip", "addr", "add", Clusters.VIP + "/24", "dev", "ens3", "valid_lft", "5", "preferred_lft", "5").ok())
+          .as("as the racing renewal adds it back").isTrue();
+      assertThat(ns.run("bash", script.toString()).ok()).isTrue();
+      assertThat(ns.addresses()).as("the next check removed it").doesNotContain(Clusters.VIP);
+      assertThat(state.resolve(KeepalivedConfig.PRIVATE_INSTANCE)).hasContent("BACKUP");
+    }
+  }
+
   @Test
   void failsWhenTheMonitorUriAnswersAnythingButOk() throws IOException {
     // an HTTP server on the stats address that answers 503, as haproxy's monitor-uri does under "monitor fail"
