@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # command -> Debian package that provides it
 declare -A PACKAGES=(
-  [haproxy]=haproxy [keepalived]=keepalived [iptables-restore]=iptables [shellcheck]=shellcheck
+  [haproxy]=haproxy [keepalived]=keepalived [iptables-restore]=iptables [ipset]=ipset [shellcheck]=shellcheck
   [ip]=iproute2 [sshd]=openssh-server [ssh]=openssh-client [unshare]=util-linux [socat]=socat [curl]=curl
   [etcd]=etcd-server [etcdctl]=etcd-client [exportfs]=nfs-kernel-server [openssl]=openssl [sudo]=sudo
 )

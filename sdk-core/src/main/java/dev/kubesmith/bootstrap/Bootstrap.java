@@ -105,6 +105,7 @@ public final class Bootstrap {
   private static Step prepare(ClusterSpec spec, Host h) {
     List<FileArtifact> files = new ArrayList<>();
     files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec, h)));
+    files.add(FileArtifact.of(HostPreparation.HOST_NAME_FILE, HostPreparation.hostName(h)));
     if ("node".equals(HostPreparation.mode(h))) {
       // Load balancer sysctls (ip_nonlocal_bind) belong to the load balancer component.
       files.add(FileArtifact.of(HostPreparation.SYSCTL, HostPreparation.sysctl(h)));

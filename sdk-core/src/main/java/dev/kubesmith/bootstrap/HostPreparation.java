@@ -27,6 +27,8 @@ import java.util.List;
 public final class HostPreparation {
   public static final String SCRIPT = "/usr/local/lib/kubesmith/prepare-host.sh";
   public static final String HOSTS_BLOCK = "/etc/kubesmith/hosts";
+  /** The host's inventory name, which the script sets as its hostname (the script itself is shared). */
+  public static final String HOST_NAME_FILE = "/etc/kubesmith/host-name";
   public static final String MODULES = "/etc/modules-load.d/kubesmith.conf";
   public static final String SYSCTL = "/etc/sysctl.d/99-kubesmith.conf";
   /** Written only where cloud-init is present: keeps the hostname kubesmith set across reboots. */
@@ -77,11 +79,20 @@ public final class HostPreparation {
     return ContainerdConfig.problems(spec);
   }
 
-  /** The preparation script for one host. */
+  /** The content of {@link #HOST_NAME_FILE} for one host. */
+  public static String hostName(Host host) {
+    return host.name() + "\n";
+  }
+
+  /**
+   * The preparation script for one host: the same text for every host of its {@link #mode} (the
+   * name comes from {@link #HOST_NAME_FILE}), so a plan of many hosts holds it a few times, not once
+   * per host.
+   */
   public static String script(ClusterSpec spec, Host host) {
     String version = spec.kubernetesVersion();
     return TEMPLATE
-        .replace("@HOST@", host.name())
+        .replace("@HOST_NAME_FILE@", HOST_NAME_FILE)
         .replace("@MODE@", mode(host))
         .replace("@K8S_VERSION@", version)
         .replace("@K8S_MINOR@", "v1." + SpecValidator.minor(version))

@@ -20,13 +20,37 @@ import java.util.Set;
 public final class PlanBuilder {
   private final Map<String, Step> steps = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  /** Each distinct file content once: equal texts of many hosts become one String (see {@link #shared}). */
+  private final Map<String, String> contents = new java.util.HashMap<>();
 
   /** Adds a step; a second step with the same id is a programming error. */
   public PlanBuilder add(Step step) {
-    if (steps.putIfAbsent(step.id(), step) != null) {
-      throw new IllegalStateException("two steps have the id " + step.id());
+    Step s = shared(step);
+    if (steps.putIfAbsent(s.id(), s) != null) {
+      throw new IllegalStateException("two steps have the id " + s.id());
     }
     return this;
+  }
+
+  /**
+   * The step with each file content replaced by an equal one already in the plan, if any. Hosts of a
+   * kind get equal files (scripts, configurations, the firewall's address set); holding each once
+   * keeps the plan's heap linear in the host count, and the renderer writes a shared content once
+   * and hard-links the other copies (issue 11: 10,000 hosts within a 256 MB heap).
+   */
+  private Step shared(Step step) {
+    boolean changed = false;
+    List<FileArtifact> files = new ArrayList<>(step.files().size());
+    for (FileArtifact f : step.files()) {
+      String canonical = contents.putIfAbsent(f.content(), f.content());
+      if (canonical != null && canonical != f.content()) {
+        files.add(ImmutableFileArtifact.builder().from(f).content(canonical).build());
+        changed = true;
+      } else {
+        files.add(f);
+      }
+    }
+    return changed ? Step.builder().from(step).files(files).build() : step;
   }
 
   /** Records something the plan decided that the user should read. */
@@ -50,11 +74,13 @@ public final class PlanBuilder {
 
   public Plan build(ClusterSpec spec) {
     Map<String, Step> resolved = new LinkedHashMap<>();
+    // each phase's steps listed once: scanning every step for every afterPhases step grew with the square of the hosts
+    Map<Phase, List<String>> byPhase = new java.util.EnumMap<>(Phase.class);
+    steps.values().forEach(o -> byPhase.computeIfAbsent(o.phase(), k -> new ArrayList<>()).add(o.id()));
     for (Step s : steps.values()) {
       Set<String> deps = new LinkedHashSet<>(s.dependsOn());
       for (Phase p : s.afterPhases()) {
-        steps.values().stream().filter(o -> o.phase() == p && !o.id().equals(s.id()))
-            .forEach(o -> deps.add(o.id()));
+        byPhase.getOrDefault(p, List.of()).stream().filter(id -> !id.equals(s.id())).forEach(deps::add);
       }
       for (String d : deps) {
         if (!steps.containsKey(d)) {

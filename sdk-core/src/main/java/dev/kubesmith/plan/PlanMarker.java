@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +33,17 @@ final class PlanMarker {
 
   private PlanMarker() {}
 
-  /** Writes the marker listing the files (relative paths, '/'-separated) and their contents' hashes. */
-  static void write(Path dir, Map<String, byte[]> files) throws IOException {
+  /** Writes the marker listing the files (relative paths, '/'-separated) with their contents' SHA-256. */
+  static void write(Path dir, Map<String, String> digests) throws IOException {
     StringBuilder sb = new StringBuilder();
-    files.forEach((path, bytes) -> sb.append(sha256(bytes)).append("  ").append(path).append('\n'));
+    digests.forEach((path, sha) -> sb.append(sha).append("  ").append(path).append('\n'));
     Files.writeString(dir.resolve(NAME), sb.toString());
   }
 
   /** Throws unless every file and directory under dir is one kubesmith wrote there, unchanged. */
   static void requireOwned(Path dir) throws IOException {
     Map<String, String> listed = read(dir);
+    Map<Object, String> hashed = new HashMap<>(); // hard links to one content are read once (by file key)
     for (Path p : contents(dir)) {
       String rel = relative(dir, p);
       if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -49,7 +52,7 @@ final class PlanMarker {
         }
       } else if (!listed.containsKey(rel) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         throw notOurs(dir, p, "was not written by kubesmith (" + NAME + " does not list it)");
-      } else if (!listed.get(rel).equals(sha256(Files.readAllBytes(p)))) {
+      } else if (!listed.get(rel).equals(digest(p, hashed))) {
         throw notOurs(dir, p, "changed since kubesmith wrote it");
       }
     }
@@ -105,6 +108,19 @@ final class PlanMarker {
   private static IOException notOurs(Path dir, Path p, String why) {
     return new IOException(p + " " + why + "; kubesmith replaces only a plan it wrote and never deletes another "
         + "file: move " + dir.relativize(p) + " out of " + dir + ", or render into another directory");
+  }
+
+  private static String digest(Path p, Map<Object, String> hashed) throws IOException {
+    Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    if (key == null) {
+      return sha256(Files.readAllBytes(p));
+    }
+    String sha = hashed.get(key);
+    if (sha == null) {
+      sha = sha256(Files.readAllBytes(p));
+      hashed.put(key, sha);
+    }
+    return sha;
   }
 
   static String sha256(byte[] bytes) {

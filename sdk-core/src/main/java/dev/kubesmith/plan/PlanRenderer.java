@@ -10,6 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,47 +65,108 @@ final class PlanRenderer {
     return target;
   }
 
-  /** Writes the plan's files and returns them, relative to dir, with their content. */
-  private static Map<String, byte[]> write(Plan plan, Path dir) throws IOException {
-    Map<String, byte[]> written = new TreeMap<>();
-    put(dir, "plan.json", json(plan), written);
-    put(dir, "plan.md", markdown(plan), written);
+  /**
+   * Writes the plan's files and returns them, relative to dir, with their contents' SHA-256. A content
+   * many hosts share (the same String, e.g. the firewall's set of every inventory address) is written
+   * and hashed once; the other hosts' copies are hard links to it, so the bytes written and the heap
+   * grow with the host count, not with its square (see docs/BENCHMARKS.md).
+   */
+  private static Map<String, String> write(Plan plan, Path dir) throws IOException {
+    Map<String, String> written = new TreeMap<>();
+    Map<String, Path> firstCopy = new IdentityHashMap<>();
+    Map<String, String> digests = new IdentityHashMap<>();
+    // streamed to disk: for a plan of 10,000 hosts these texts alone do not fit a 256 MB heap
+    written.put("plan.json", stream(dir.resolve("plan.json"), out -> writeJson(plan, out)));
+    written.put("plan.md", stream(dir.resolve("plan.md"), out -> {
+      java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8));
+      writeMarkdown(plan, w);
+      w.flush();
+    }));
     Set<String> manifests = new HashSet<>();
     for (Step step : plan.steps()) {
       for (FileArtifact f : step.files()) {
         String host = step.host().orElseThrow(() ->
             new IllegalStateException("cluster step " + step.id() + " cannot write host files"));
-        put(dir, "hosts/" + host + f.path(), f.content(), written);
+        put(dir, "hosts/" + host + f.path(), f.content(), written, firstCopy, digests);
       }
       for (Manifest m : step.manifests()) {
         if (!manifests.add(m.name())) {
           throw new IllegalStateException("two manifests are named " + m.name());
         }
-        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written);
+        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written, firstCopy, digests);
       }
     }
     return written;
   }
 
-  private static void put(Path dir, String relative, String content, Map<String, byte[]> written) throws IOException {
+  private static void put(Path dir, String relative, String content, Map<String, String> written,
+      Map<String, Path> firstCopy, Map<String, String> digests) throws IOException {
     Path p = dir.resolve(relative).normalize();
     if (!p.startsWith(dir)) {
       throw new IllegalStateException("plan file " + relative + " is outside the plan directory");
     }
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     Files.createDirectories(p.getParent());
-    Files.write(p, bytes);
-    written.put(relative, bytes);
+    Path first = firstCopy.get(content);
+    if (first != null && link(p, first)) {
+      written.put(relative, digests.get(content));
+    } else {
+      byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+      Files.write(p, bytes);
+      firstCopy.putIfAbsent(content, p);
+      written.put(relative, digests.computeIfAbsent(content, c -> PlanMarker.sha256(bytes)));
+    }
+  }
+
+  /** A hard link to an identical file already written; false where the file system has none. */
+  private static boolean link(Path p, Path existing) throws IOException {
+    try {
+      Files.createLink(p, existing);
+      return true;
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+      return false;
+    }
+  }
+
+  private interface Body {
+    void write(java.io.OutputStream out) throws IOException;
+  }
+
+  /** Writes the file through a digest and returns its SHA-256. */
+  private static String stream(Path p, Body body) throws IOException {
+    java.security.MessageDigest sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (java.io.OutputStream file = new java.io.BufferedOutputStream(Files.newOutputStream(p));
+         java.security.DigestOutputStream out = new java.security.DigestOutputStream(file, sha)) {
+      body.write(out);
+    }
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   static String json(Plan plan) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    writeJson(plan, out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** plan.json; the steps are serialized one at a time (an Iterable, not a list held whole). */
+  private static void writeJson(Plan plan, java.io.OutputStream out) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("cluster", plan.spec().name());
     root.put("topology", plan.spec().topology().name());
     root.put("kubernetesVersion", plan.spec().kubernetesVersion());
     root.put("notes", plan.notes());
-    root.put("steps", plan.steps().stream().map(PlanRenderer::stepJson).toList());
-    return JSON.writeValueAsString(root) + "\n";
+    Iterable<Map<String, Object>> steps = () -> plan.steps().stream().map(PlanRenderer::stepJson).iterator();
+    root.put("steps", steps);
+    JSON.writer().without(tools.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).writeValue(out, root);
+    try {
+      out.write('\n');
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static Map<String, Object> stepJson(Step s) {
@@ -131,6 +193,17 @@ final class PlanRenderer {
   }
 
   static String markdown(Plan plan) {
+    java.io.StringWriter w = new java.io.StringWriter();
+    try {
+      writeMarkdown(plan, w);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  /** plan.md, written a step at a time. */
+  private static void writeMarkdown(Plan plan, java.io.Writer w) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Plan for cluster `").append(plan.spec().name()).append("`\n\n");
     md.append("- topology: ").append(plan.spec().topology()).append('\n');
@@ -149,6 +222,8 @@ final class PlanRenderer {
     md.append("## Steps\n");
     Phase current = null;
     for (Step s : plan.steps()) {
+      w.append(md);
+      md.setLength(0);
       if (s.phase() != current) {
         current = s.phase();
         md.append("\n### ").append(current).append("\n");
@@ -170,7 +245,7 @@ final class PlanRenderer {
         md.append("```\n");
       }
     }
-    return md.toString();
+    w.append(md);
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

@@ -159,12 +159,12 @@ class BootstrapPlanTest {
     Plan plan = haPlan();
 
     assertThat(plan.requireStep("prepare@worker1").files()).extracting(FileArtifact::path).containsExactly(
-        HostPreparation.HOSTS_BLOCK, HostPreparation.SYSCTL, HostPreparation.MODULES, ContainerdConfig.VERSION2_FILE,
+        HostPreparation.HOSTS_BLOCK, HostPreparation.HOST_NAME_FILE, HostPreparation.SYSCTL, HostPreparation.MODULES, ContainerdConfig.VERSION2_FILE,
         ContainerdConfig.VERSION3_FILE, HostPreparation.SCRIPT);
     assertThat(plan.requireStep("prepare@lb1").files()).extracting(FileArtifact::path).containsExactly(
-        HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT); // LB sysctls come with the load balancer component
+        HostPreparation.HOSTS_BLOCK, HostPreparation.HOST_NAME_FILE, HostPreparation.SCRIPT); // LB sysctls come with the load balancer component
     assertThat(plan.requireStep("prepare@bastion").files()).extracting(FileArtifact::path).containsExactly(
-        HostPreparation.HOSTS_BLOCK, HostPreparation.SCRIPT);
+        HostPreparation.HOSTS_BLOCK, HostPreparation.HOST_NAME_FILE, HostPreparation.SCRIPT);
     assertThat(plan.requireStep("prepare@worker1").files()).filteredOn(f -> f.path().equals(HostPreparation.SCRIPT))
         .singleElement().satisfies(f -> assertThat(f.modeOctal()).isEqualTo("0755"));
     assertThat(plan.requireStep("prepare@worker1").check()).contains(HostPreparation.SCRIPT + " --check");

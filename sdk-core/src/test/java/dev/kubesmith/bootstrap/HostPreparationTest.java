@@ -71,9 +71,9 @@ class HostPreparationTest {
     String script = HostPreparation.script(spec, spec.requireHost("worker2"));
 
     assertThat(script).startsWith("#!/usr/bin/env bash\n")
-        .contains("HOST_NAME=\"worker2\"", "MODE=\"node\"", "K8S_VERSION=\"1.30.5\"", "K8S_MINOR=\"v1.30\"")
+        .contains("HOST_NAME_FILE=\"${KUBESMITH_HOST_NAME_FILE:-/etc/kubesmith/host-name}\"", "MODE=\"node\"", "K8S_VERSION=\"1.30.5\"", "K8S_MINOR=\"v1.30\"")
         .contains("set -euo pipefail", "--check")
-        .doesNotContain("@HOST@", "@MODE@", "@K8S_VERSION@", "@K8S_MINOR@");
+        .doesNotContain("worker2", "@HOST_NAME_FILE@", "@MODE@", "@K8S_VERSION@", "@K8S_MINOR@");
   }
 
   @Test

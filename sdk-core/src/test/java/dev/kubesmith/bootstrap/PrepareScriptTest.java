@@ -66,8 +66,9 @@ class PrepareScriptTest {
     Path bin = dir.resolve("bin");
     Path script = Files.writeString(dir.resolve("prepare.sh"), WORKER);
     stub(bin, "hostname", RECORDER + "echo somewhere-else");
+    Files.writeString(dir.resolve("host-name"), "worker1\n");
 
-    Run r = bash(dir, bin, "bash " + script + " --check", false);
+    Run r = bash(dir, bin, "KUBESMITH_HOST_NAME_FILE=" + dir.resolve("host-name") + " bash " + script + " --check", false);
 
     assertThat(r.exit()).as("--check on a host not prepared").isNotZero();
     assertThat(Files.readString(dir.resolve("hostname.stdin"))).isEqualTo("read exit 1\n");
@@ -125,7 +126,9 @@ class PrepareScriptTest {
     Path bin = dir.resolve("bin");
     stub(bin, "containerd", "echo 'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3'");
 
-    Run r = bash(dir, bin, variables(WORKER) + function(WORKER, "containerd_version") + function(WORKER, "refuse_containerd")
+    Files.writeString(dir.resolve("host-name"), "worker1\n");
+    Run r = bash(dir, bin, "export KUBESMITH_HOST_NAME_FILE=" + dir.resolve("host-name") + "\n" + variables(WORKER)
+        + function(WORKER, "containerd_version") + function(WORKER, "refuse_containerd")
         + "refuse_containerd \"$(containerd_version)\"\n", true);
 
     assertThat(r.exit()).isEqualTo(3);

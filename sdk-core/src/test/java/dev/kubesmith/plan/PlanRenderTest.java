@@ -272,6 +272,32 @@ class PlanRenderTest {
     assertThat(out.resolve("hosts/master2" + Bootstrap.KUBEADM_JOIN)).content().contains("{{secret:certificate-key}}");
   }
 
+  /** Issue 11 (plans linear in the host count): a text every host gets alike is written once. */
+  @Test
+  void writesAContentManyHostsShareOnceAndLinksTheOtherCopiesToIt() throws Exception {
+    String shared = "add kubesmith-hosts 198.18.4.0/24\n".repeat(100);
+    Plan plan = new PlanBuilder()
+        .add(Step.builder().id("a@master1").phase(Phase.FIREWALL).host("master1").description("a")
+            .addFiles(FileArtifact.of("/etc/set", shared)).build())
+        .add(Step.builder().id("a@master2").phase(Phase.FIREWALL).host("master2").description("a")
+            .addFiles(FileArtifact.of("/etc/set", shared), FileArtifact.of("/etc/own", "master2")).build())
+        .build(SeedCluster.ha());
+
+    Path out = plan.render(tmp.resolve("out"));
+
+    Object m1 = Files.readAttributes(out.resolve("hosts/master1/etc/set"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    Object m2 = Files.readAttributes(out.resolve("hosts/master2/etc/set"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    assertThat(m2).as("one file on disk").isEqualTo(m1);
+    assertThat(out.resolve("hosts/master2/etc/set")).hasContent(shared);
+    assertThat(Files.readAllLines(out.resolve(PlanMarker.NAME)))
+        .contains(PlanMarker.sha256(shared.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "  hosts/master1/etc/set",
+            PlanMarker.sha256(shared.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "  hosts/master2/etc/set");
+    // the marker still proves the plan is ours: it is replaced, and refused once a linked copy was edited
+    plan.render(out);
+    Files.writeString(out.resolve("hosts/master2/etc/set"), "edited");
+    assertThatThrownBy(() -> plan.render(out)).isInstanceOf(UncheckedIOException.class).hasMessageContaining("changed since");
+  }
+
   @Test
   void refusesAClusterStepThatWritesHostFiles() {
     Plan plan = new PlanBuilder().add(Step.builder().id("api").phase(Phase.ADDONS).description("api")

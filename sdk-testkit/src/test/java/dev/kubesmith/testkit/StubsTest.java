@@ -58,6 +58,7 @@ class StubsTest {
     SandboxHost master = SANDBOX.host("master1");
     master.writeFile(HostPreparation.SCRIPT, HostPreparation.script(spec(), spec().requireHost("master1")));
     master.writeFile(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec(), spec().requireHost("master1")));
+    master.writeFile(HostPreparation.HOST_NAME_FILE, HostPreparation.hostName(spec().requireHost("master1")));
     master.writeFile(ContainerdConfig.VERSION2_FILE, ContainerdConfig.version2(spec()));
     master.writeFile(ContainerdConfig.VERSION3_FILE, ContainerdConfig.version3(spec()));
     master.writeFile(HostPreparation.SYSCTL, HostPreparation.sysctl(spec().requireHost("master1")));

@@ -3,7 +3,6 @@ package dev.kubesmith.network.firewall;
 import dev.kubesmith.component.Component;
 import dev.kubesmith.component.ComponentKind;
 import dev.kubesmith.component.PlanContext;
-import dev.kubesmith.network.internal.HostCommands;
 import dev.kubesmith.network.internal.Interfaces;
 import dev.kubesmith.plan.Facts;
 import dev.kubesmith.plan.FileArtifact;
@@ -130,18 +129,21 @@ public final class Firewall implements Component {
       context.note("No bastion: the firewall admits SSH (port " + spec.ssh().port()
           + ") from anywhere on every host. Add a host with role bastion and ssh.bastion to allow SSH only from it.");
     }
+    // one text for every host: the plan holds the inventory's addresses once, not once per host
+    FileArtifact set = FileArtifact.of(IptablesRules.SET_PATH, IptablesRules.renderSet(spec), 0640);
     for (Host host : spec.hosts()) {
-      context.add(step(spec, host));
+      context.add(step(spec, host, set));
     }
   }
 
-  private Step step(ClusterSpec spec, Host host) {
+  private Step step(ClusterSpec spec, Host host, FileArtifact set) {
     String priv = Interfaces.privateOf(host, overrides().privateInterface());
     List<FileArtifact> files = List.of(
         FileArtifact.of(IptablesRules.PATH, IptablesRules.render(spec, host, overrides()), 0640),
         FileArtifact.of(Ip6tablesRules.PATH, Ip6tablesRules.render(spec, host), 0640),
         FileArtifact.of(SYSCTL_PATH, reversePathFilter(host, priv), 0644),
-        FileArtifact.of(FirewallScript.PATH, FirewallScript.render(), FirewallScript.MODE));
+        FileArtifact.of(FirewallScript.PATH, FirewallScript.render(), FirewallScript.MODE),
+        set);
     dev.kubesmith.plan.ImmutableStep.Builder b = Step.builder()
         .id("firewall@" + host.name())
         .phase(Phase.FIREWALL)
@@ -150,8 +152,7 @@ public final class Firewall implements Component {
         .addDependsOn("prepare@" + host.name())
         .files(files)
         .addCommands("sysctl -q -p " + SYSCTL_PATH, FirewallScript.PATH)
-        .check(HostCommands.filesMatch(files)
-            + " && [ \"$(sysctl -n net/ipv4/conf/" + priv + "/rp_filter)\" = 1 ]"
+        .check("[ \"$(sysctl -n net/ipv4/conf/" + priv + "/rp_filter)\" = 1 ]"
             + " && " + FirewallScript.PATH + " --check")
         .estimate(Duration.ofSeconds(20));
     if (files.stream().anyMatch(f -> Interfaces.usesFacts(f.content()))) {

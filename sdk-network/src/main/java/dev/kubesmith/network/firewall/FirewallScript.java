@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Renders {@code /usr/local/lib/kubesmith/apply-firewall.sh}, which applies {@link IptablesRules}
- * and {@link Ip6tablesRules} on a running node without disturbing kube-proxy or Calico: it creates
+ * Renders {@code /usr/local/lib/kubesmith/apply-firewall.sh}, which loads the set of the inventory's
+ * addresses ({@link IptablesRules#renderSet}, replaced atomically with {@code ipset swap}) and applies
+ * {@link IptablesRules} and {@link Ip6tablesRules} on a running node without disturbing kube-proxy or Calico: it creates
  * the {@code KUBESMITH-*} chains and the jumps into them only when missing (first in INPUT and
  * PREROUTING, last in FORWARD), then loads each file with {@code iptables-restore --noflush}, which
  * flushes and refills just the chains the file declares and sets the policies in one transaction. It installs and enables the boot-time loader (netfilter-persistent on Debian,
@@ -26,15 +27,18 @@ public final class FirewallScript {
   /** Where the script records the state it applied; {@code KUBESMITH_STATE_DIR} overrides it. */
   public static final String STATE_DIR = "/var/lib/kubesmith";
 
-  private static final String TEMPLATE = template();
+  /** One instance for every host, so a plan of many hosts holds (and renders) it once. */
+  private static final String RENDERED = template().replace("@SET@", IptablesRules.SET_PATH)
+      .replace("@SET_NAME@", IptablesRules.SET)
+      .replace("@RULES@", IptablesRules.PATH)
+      .replace("@RULES6@", Ip6tablesRules.PATH)
+      .replace("@STATE_DIR@", STATE_DIR);
 
   private FirewallScript() {}
 
-  /** The script; pure, always the same text. */
+  /** The script; pure, always the same text (the same String instance). */
   public static String render() {
-    return TEMPLATE.replace("@RULES@", IptablesRules.PATH)
-        .replace("@RULES6@", Ip6tablesRules.PATH)
-        .replace("@STATE_DIR@", STATE_DIR);
+    return RENDERED;
   }
 
   private static String template() {

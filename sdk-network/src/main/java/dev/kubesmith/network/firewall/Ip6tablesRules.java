@@ -20,11 +20,11 @@ public final class Ip6tablesRules {
 
   private Ip6tablesRules() {}
 
-  /** The rules for {@code host}; pure, the same for every host but for the header. */
+  /** The rules for {@code host}; pure, the same text for every host of the cluster (one shared copy in a plan). */
   public static String render(ClusterSpec spec, Host host) {
     String c = IptablesRules.CHAIN;
     StringBuilder b = new StringBuilder()
-        .append("# Written by kubesmith for ").append(host.name()).append(" of cluster ").append(spec.name())
+        .append("# Written by kubesmith for every host of cluster ").append(spec.name())
         .append("; changes are overwritten.\n")
         .append("# The cluster is IPv4 only: IPv6 is dropped but for what the link itself needs.\n")
         .append("*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n")

@@ -37,8 +37,12 @@ public final class IptablesRules {
   public static final String PATH = "/etc/iptables/rules.v4";
   /** The INPUT chain kubesmith owns; the apply script flushes and refills only its own chains. */
   public static final String CHAIN = "KUBESMITH-INPUT";
-  /** The chain accepting the cluster's hosts, by their addresses. */
+  /** The chain accepting the cluster's hosts, by their addresses (the set {@value #SET}). */
   public static final String HOSTS = "KUBESMITH-HOSTS";
+  /** The ipset holding every inventory host's private address, the same on every host. */
+  public static final String SET = "kubesmith-hosts";
+  /** The set's file, in {@code ipset restore} format; {@link FirewallScript} loads it before the rules. */
+  public static final String SET_PATH = "/etc/iptables/kubesmith-hosts.ipset";
   /** The FORWARD chain kubesmith owns. */
   public static final String FORWARD_CHAIN = "KUBESMITH-FORWARD";
   /** The mangle PREROUTING chain guarding NodePorts and service IPs on the nodes. */
@@ -72,13 +76,12 @@ public final class IptablesRules {
     String priv = Interfaces.privateOf(host, overrides.privateInterface());
     Optional<String> pub = Interfaces.publicOf(host, overrides.publicInterface());
     boolean node = host.has(Role.MASTER) || host.has(Role.WORKER);
-    List<Cidr> hosts = AddressBlocks.cover(spec.hosts().stream().map(Host::privateIp).toList());
     StringBuilder b = new StringBuilder()
         .append("# Written by kubesmith for ").append(host.name()).append(" of cluster ").append(spec.name())
         .append("; changes are overwritten.\n")
         .append("# Applied by ").append(FirewallScript.PATH).append(", which refills only the KUBESMITH-* chains.\n");
     if (node) {
-      mangle(b, spec, priv, hosts);
+      mangle(b, spec, priv);
     }
     b.append("*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n")
         .append(':').append(CHAIN).append(" - [0:0]\n")
@@ -86,10 +89,26 @@ public final class IptablesRules {
         .append(':').append(FORWARD_CHAIN).append(" - [0:0]\n")
         .append(JUMP).append('\n')
         .append("-A FORWARD -j ").append(FORWARD_CHAIN).append('\n');
-    hosts.forEach(c -> b.append(accept(HOSTS, "-s " + c, "cluster host")).append('\n'));
+    b.append(accept(HOSTS, "-m set --match-set " + SET + " src", "cluster host")).append('\n');
     input(spec, host, priv, pub, node).forEach(r -> b.append(r).append('\n'));
     forward(spec, priv, node).forEach(r -> b.append(r).append('\n'));
     return b.append("COMMIT\n").toString();
+  }
+
+  /**
+   * The set {@value #SET} of every inventory host's private address, in the fewest blocks that hold
+   * exactly them ({@link AddressBlocks}), as {@code ipset restore} reads it. Host-independent: one
+   * text serves every host, so a plan holds it once however many hosts there are.
+   */
+  public static String renderSet(ClusterSpec spec) {
+    List<Cidr> blocks = AddressBlocks.cover(spec.hosts().stream().map(Host::privateIp).toList());
+    StringBuilder b = new StringBuilder()
+        .append("# Written by kubesmith: the private addresses of cluster ").append(spec.name())
+        .append("'s hosts; changes are overwritten.\n")
+        .append("create ").append(SET).append(" hash:net family inet hashsize 1024 maxelem ")
+        .append(Math.max(65536, blocks.size())).append('\n');
+    blocks.forEach(c -> b.append("add ").append(SET).append(' ').append(c).append('\n'));
+    return b.toString();
   }
 
   private static List<String> input(ClusterSpec spec, Host host, String priv, Optional<String> pub, boolean node) {
@@ -128,14 +147,14 @@ public final class IptablesRules {
   }
 
   /** mangle: NodePorts and service IPs only for the cluster's hosts and pods, checked before kube-proxy's DNAT. */
-  private static void mangle(StringBuilder b, ClusterSpec spec, String priv, List<Cidr> hosts) {
+  private static void mangle(StringBuilder b, ClusterSpec spec, String priv) {
     b.append("*mangle\n:PREROUTING ACCEPT [0:0]\n")
         .append(':').append(GATE).append(" - [0:0]\n")
         .append("-A PREROUTING -j ").append(GATE).append('\n');
     List<String> r = new ArrayList<>();
     r.add(rule(GATE, "-m conntrack ! --ctstate NEW", "only new connections are checked", "RETURN"));
     r.add(rule(GATE, "-i lo", "loopback", "RETURN"));
-    hosts.forEach(c -> r.add(rule(GATE, "-i " + priv + " -s " + c, "cluster host", "RETURN")));
+    r.add(rule(GATE, "-i " + priv + " -m set --match-set " + SET + " src", "cluster host", "RETURN"));
     POD_INTERFACES.forEach(i -> r.add(rule(GATE, "-i " + i + " -s " + spec.network().podCidr(), "pods", "RETURN")));
     r.add(rule(GATE, "-p tcp --dport " + NODE_PORTS, "nodeports from outside the cluster", "DROP"));
     r.add(rule(GATE, "-p udp --dport " + NODE_PORTS, "nodeports from outside the cluster", "DROP"));

@@ -28,6 +28,7 @@ class FirewallScriptTest {
   @TempDir
   Path dir;
   private Path script;
+  private Path set;
   private Path rules;
   private Path rules6;
   private Path stubs;
@@ -40,6 +41,7 @@ class FirewallScriptTest {
   @BeforeEach
   void files() throws IOException {
     script = Files.writeString(dir.resolve("apply-firewall.sh"), FirewallScript.render());
+    set = Files.writeString(dir.resolve("kubesmith-hosts.ipset"), IptablesRules.renderSet(spec));
     rules = Files.writeString(dir.resolve("rules.v4"), HostFacts.fill(IptablesRules.render(spec, spec.requireHost("master1"))));
     rules6 = Files.writeString(dir.resolve("rules.v6"), Ip6tablesRules.render(spec, spec.requireHost("master1")));
     stubs = Files.createDirectories(dir.resolve("stubs"));
@@ -109,10 +111,64 @@ class FirewallScriptTest {
       assertThat(apply.ok()).as(apply.describe()).isTrue();
       assertThat(Files.readString(dir.resolve("calls.log")))
           .contains("debconf-set-selections", "apt-get install -y -q -o Dpkg::Options::=--force-confdef"
-              + " -o Dpkg::Options::=--force-confold iptables iptables-persistent",
-              "systemctl enable -q netfilter-persistent")
+              + " -o Dpkg::Options::=--force-confold iptables iptables-persistent ipset",
+              "systemctl daemon-reload", "systemctl enable -q netfilter-persistent")
           .doesNotContain("save");
+      assertThat(dir.resolve("systemd/netfilter-persistent.service.d/kubesmith-ipset.conf")).content()
+          .contains("[Service]\nExecStartPre=/usr/sbin/ipset -exist restore -file " + set);
     }
+  }
+
+  /**
+   * A boot as netfilter-persistent does it (empty tables and no set, then iptables-restore of the
+   * file): the rules match on the set, so without the drop-in's ExecStartPre they do not load and the
+   * host would boot with no firewall at all.
+   */
+  @Test
+  void atBootTheSetIsLoadedBeforeTheRulesWhichDoNotLoadWithoutIt() throws IOException {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      applied(ns);
+      String dropIn = Files.readString(dir.resolve("systemd/netfilter-persistent.service.d/kubesmith-ipset.conf"));
+      String pre = dropIn.lines().filter(l -> l.startsWith("ExecStartPre=")).findFirst().orElseThrow()
+          .substring("ExecStartPre=".length());
+      // a fresh namespace is a fresh boot: no rules, no set
+      try (NetworkNamespace boot = NetworkNamespace.create()) {
+        HostTool.Result without = boot.runWithInput(Files.readString(rules), "iptables-restore");
+        assertThat(without.ok()).as("the rules without the set: %s", without.describe()).isFalse();
+
+        HostTool.Result loadSet = boot.run(pre.split(" "));
+        HostTool.Result withSet = boot.runWithInput(Files.readString(rules), "iptables-restore");
+
+        assertThat(loadSet.ok()).as(loadSet.describe()).isTrue();
+        assertThat(withSet.ok()).as(withSet.describe()).isTrue();
+        assertThat(boot.run("iptables", "-S", "KUBESMITH-HOSTS").output()).contains("--match-set kubesmith-hosts src");
+      }
+    }
+  }
+
+  @Test
+  void replacesTheSetAtomicallyAndCheckSeesItsMembers() throws IOException {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      applied(ns);
+      assertThat(members(ns)).contains("198.18.4.31", "198.18.4.41").doesNotContain("198.18.4.99");
+
+      ClusterSpec grown = Clusters.haBuilder().addHosts(dev.kubesmith.spec.Host.of("worker9", "198.18.4.99", dev.kubesmith.spec.Role.WORKER)).build();
+      Files.writeString(set, IptablesRules.renderSet(grown));
+      assertThat(check(ns).ok()).as("the set file changed, not applied yet").isFalse();
+      applied(ns);
+
+      assertThat(members(ns)).contains("198.18.4.31", "198.18.4.99");
+      assertThat(ns.run("ipset", "list", "-n").output().lines()).as("no temporary set is left").containsExactly("kubesmith-hosts");
+      assertThat(check(ns).ok()).as("after the apply").isTrue();
+
+      ns.run("ipset", "del", "kubesmith-hosts", "198.18.4.99");
+      assertThat(check(ns).ok()).as("after a member was removed by hand").isFalse();
+    }
+  }
+
+  private static List<String> members(NetworkNamespace ns) {
+    return ns.run("ipset", "list", "kubesmith-hosts", "-o", "save").output().lines()
+        .filter(l -> l.startsWith("add ")).map(l -> l.split(" ")[2]).toList();
   }
 
   @Test
@@ -185,9 +241,11 @@ class FirewallScriptTest {
   private String[] env(String... command) {
     List<String> full = new java.util.ArrayList<>(List.of("env",
         "PATH=" + stubs + ":/usr/sbin:/usr/bin:/sbin:/bin",
+        "KUBESMITH_FIREWALL_SET=" + set,
         "KUBESMITH_FIREWALL_RULES=" + rules,
         "KUBESMITH_FIREWALL_RULES6=" + rules6,
-        "KUBESMITH_STATE_DIR=" + dir.resolve("state")));
+        "KUBESMITH_STATE_DIR=" + dir.resolve("state"),
+        "KUBESMITH_SYSTEMD_DIR=" + dir.resolve("systemd")));
     full.addAll(List.of(command));
     return full.toArray(String[]::new);
   }

@@ -48,9 +48,12 @@ class IptablesRulesTest {
     String rules = IptablesRules.render(spec, spec.requireHost("master1"));
 
     assertThat(rules).doesNotContain("198.18.4.0/24", "-s 198.18.4.0/");
-    assertThat(rules.lines().filter(l -> l.startsWith("-A KUBESMITH-HOSTS ")).map(l -> l.split(" ")[3]))
+    assertThat(rules.lines().filter(l -> l.startsWith("-A KUBESMITH-HOSTS ")))
+        .singleElement().asString().startsWith("-A KUBESMITH-HOSTS -m set --match-set kubesmith-hosts src ");
+    assertThat(IptablesRules.renderSet(spec).lines().filter(l -> l.startsWith("add ")).map(l -> l.split(" ")[2]))
         .containsExactly("198.18.4.10/32", "198.18.4.21/32", "198.18.4.22/32", "198.18.4.31/32", "198.18.4.32/31",
             "198.18.4.41/32", "198.18.4.42/31");
+    assertThat(IptablesRules.renderSet(spec)).contains("create kubesmith-hosts hash:net family inet ");
   }
 
   @Test
@@ -177,6 +180,9 @@ class IptablesRulesTest {
   void everyHostsRulesLoadWithIptablesRestoreInAThrowawayNamespace() {
     for (ClusterSpec s : List.of(Clusters.ha(), Clusters.haWithoutBastion(), Clusters.singleMaster())) {
       try (NetworkNamespace ns = NetworkNamespace.create()) {
+        // the rules match on the set: it loads first, as apply-firewall.sh and the boot drop-in do
+        HostTool.Result set = ns.runWithInput(IptablesRules.renderSet(s), "ipset", "restore");
+        assertThat(set.ok()).as(set.describe()).isTrue();
         for (Host h : s.hosts()) {
           HostTool.Result test = ns.runWithInput(HostFacts.fill(IptablesRules.render(s, h)), "iptables-restore", "--test");
           HostTool.Result test6 = ns.runWithInput(Ip6tablesRules.render(s, h), "ip6tables-restore", "--test");
@@ -186,6 +192,15 @@ class IptablesRulesTest {
           assertThat(test.ok()).as(h.name() + ": " + test.describe()).isTrue();
         }
       }
+    }
+  }
+
+  @Test
+  void theRulesDoNotLoadWithoutTheSet() {
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      String rules = HostFacts.fill(IptablesRules.render(spec, spec.requireHost("master1")));
+
+      assertThat(ns.runWithInput(rules, "iptables-restore", "--test").ok()).isFalse();
     }
   }
 
