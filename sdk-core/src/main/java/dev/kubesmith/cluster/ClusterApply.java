@@ -55,10 +55,10 @@ final class ClusterApply {
       try (ClusterLock lock = lock(spec, lockConnector, options, what)) {
         if (oneOff) {
           try (Journal none = Journal.inMemory()) {
-            return executor.execute(plan, none);
+            return executor.execute(plan, none, lock == null ? step -> { } : step -> lock.requireHeld(step.id()));
           }
         }
-        return executor.execute(plan, journal);
+        return executor.execute(plan, journal, lock == null ? step -> { } : step -> lock.requireHeld(step.id()));
       }
     } finally {
       connector.close(); // the executor closed its runner; the lock had a connection of its own
@@ -99,7 +99,10 @@ final class ClusterApply {
     try {
       StateDirectory.writePrivate(file, content);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      Path dir = file.toAbsolutePath().getParent();
+      throw new UncheckedIOException("cannot write " + file.getFileName() + " in the state directory " + dir + ": "
+          + e.getMessage() + "; nothing was left behind there. Fix: free space on that file system (or make it writable),"
+          + " or choose another state directory (ApplyOptions.stateDirectory, --state-dir), then run again", e);
     }
   }
 }

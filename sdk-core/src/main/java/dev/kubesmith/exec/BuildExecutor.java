@@ -62,6 +62,8 @@ public final class BuildExecutor {
     return context;
   }
 
+  private volatile java.util.function.Consumer<Step> beforeEachStep = step -> { };
+
   /** Stops starting steps; running steps finish, then {@link #execute} throws a cancelled failure. */
   public void cancel() {
     cancelRequested = true;
@@ -73,6 +75,16 @@ public final class BuildExecutor {
 
   /** Runs the plan; the runner is closed when this returns or throws. */
   public BuildResult execute(Plan plan, Journal journal) {
+    return execute(plan, journal, step -> { });
+  }
+
+  /**
+   * Runs the plan, calling {@code beforeEachStep} before any step does work (e.g.
+   * {@link ClusterLock#requireHeld(String)}); when it throws, that step fails with its message and no
+   * further step starts.
+   */
+  public BuildResult execute(Plan plan, Journal journal, java.util.function.Consumer<Step> beforeEachStep) {
+    this.beforeEachStep = beforeEachStep;
     long start = System.nanoTime();
     List<Step> steps = plan.steps();
     Map<String, Integer> waiting = new HashMap<>();
@@ -179,9 +191,14 @@ public final class BuildExecutor {
         + " steps are done: " + Fault.of(first.error()).advice(), first.error(), completed, false);
   }
 
+  /**
+   * Steps finished in this build, or journaled by an earlier one; not a step that runs on every
+   * build (it reads facts or secrets): its journal line says only that it once worked.
+   */
   private static long done(List<Step> steps, List<String> completed, Journal journal) {
     Set<String> finished = new HashSet<>(completed);
-    return steps.stream().filter(s -> finished.contains(s.id()) || journal.isDone(s)).count();
+    return steps.stream().filter(s -> finished.contains(s.id())
+        || (s.captures().isEmpty() && s.facts().isEmpty() && journal.isDone(s))).count();
   }
 
   private void runOne(Step s, Journal journal, List<String> ran, List<String> skipped) {
@@ -192,6 +209,7 @@ public final class BuildExecutor {
       listener.stepSkipped(s, "done in an earlier build (journal)");
       return;
     }
+    beforeEachStep.accept(s);
     long t0 = System.nanoTime();
     boolean wasDone = retries.run(() -> {
       if (!capturesSecrets && runner.alreadyDone(s, context)) {

@@ -29,6 +29,18 @@ public final class BuildLockedException extends RuntimeException {
     this.holder = holderLine;
   }
 
+  private BuildLockedException(String message, String holder, Throwable cause) {
+    super(message, cause);
+    this.holder = holder;
+  }
+
+  /** The cluster lock was lost with its SSH session and another took it before {@code nextStep} could start. */
+  static BuildLockedException lostBefore(String nextStep, String host, BuildLockedException taken) {
+    return new BuildLockedException("the connection to " + host + " that held the cluster lock dropped, and before "
+        + nextStep + " could start " + describe(taken.holder()) + " took the lock; this build stopped there so as not to"
+        + " work beside it. " + taken.getMessage(), taken.holder(), taken);
+  }
+
   /** Who holds the lock, as far as known (e.g. {@code operator=ops-laptop pid=4242 ...}). */
   public String holder() {
     return holder;

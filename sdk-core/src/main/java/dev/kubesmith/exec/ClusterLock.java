@@ -36,16 +36,21 @@ public final class ClusterLock implements AutoCloseable {
   private static final int HELD_EXIT = 75; // EX_TEMPFAIL
   private static final Logger LOG = LoggerFactory.getLogger(ClusterLock.class);
 
-  private final HostConnection connection;
-  private final Thread holder;
-  private final String token;
+  private HostConnection connection;
+  private Thread holder;
+  private String token;
   private final String host;
+  /** How to take the lock again when its session dropped; null for a lock that cannot (see {@link #requireHeld}). */
+  private final Retake retake;
 
-  private ClusterLock(HostConnection connection, Thread holder, String token, String host) {
+  private record Retake(SshConnector connector, SshTarget master, String what, Retries retries, Duration patience) {}
+
+  private ClusterLock(HostConnection connection, Thread holder, String token, String host, Retake retake) {
     this.connection = connection;
     this.holder = holder;
     this.token = token;
     this.host = host;
+    this.retake = retake;
   }
 
   /**
@@ -60,13 +65,20 @@ public final class ClusterLock implements AutoCloseable {
   }
 
   public static ClusterLock acquire(SshConnector connector, SshTarget master, String what, Retries retries, Duration wait) {
+    ClusterLock taken = take(connector, master, what, retries, wait);
+    return new ClusterLock(taken.connection, taken.holder, taken.token, taken.host,
+        new Retake(connector, master, what, retries, wait));
+  }
+
+  private static ClusterLock take(SshConnector connector, SshTarget master, String what, Retries retries, Duration wait) {
     HostConnection c;
     try {
+      // as every retry line: redacted (an SSH error may quote what the host printed)
       c = retries.run(() -> connector.connect(master), (n, pause, error) -> LOG.info("{}: retrying in {} ms: {}",
-          master.name(), pause.toMillis(), error.getMessage()), () -> false);
+          master.name(), pause.toMillis(), connector.redactor().redact(String.valueOf(error.getMessage()))), () -> false);
     } catch (Retries.RetriesExhausted e) {
       Throwable cause = e.gaveUp().error();
-      throw new BuildFailedException("cannot take the cluster lock on " + master.name() + ": " + cause.getMessage()
+      throw new BuildFailedException("cannot take the cluster lock on " + master.name() + ": " + connector.redactor().redact(String.valueOf(cause.getMessage()))
           + "; no step ran: " + Fault.of(cause).advice(), cause, java.util.List.of(), false);
     }
     try {
@@ -96,7 +108,7 @@ public final class ClusterLock implements AutoCloseable {
       String seen = awaitHolder(c, token, t, ended);
       if (seen == null) {
         LOG.debug("{}: cluster lock {} taken ({})", host, LOCK_FILE, info);
-        return new ClusterLock(c, t, token, host);
+        return new ClusterLock(c, t, token, host, null);
       }
       if (Instant.now().isAfter(deadline)) {
         throw new BuildLockedException(host, LOCK_FILE, seen);
@@ -172,11 +184,37 @@ public final class ClusterLock implements AutoCloseable {
   }
 
   /**
+   * Returns while this operator holds the lock. The lock lives as long as its SSH session: when the
+   * connection to the master dropped, the lock went with it, and another operator may have taken it
+   * since. Then this takes it again (a new session, a new holder line) before anything else runs,
+   * or throws {@link BuildLockedException} naming who holds it now: the build stops before its next
+   * step instead of working beside another operator. Called before every step of a build.
+   */
+  public synchronized void requireHeld(String nextStep) {
+    if (holder.isAlive() || retake == null) {
+      return;
+    }
+    LOG.warn("{}: the cluster lock's SSH session ended (the connection to {} dropped); taking the lock again"
+        + " before the next step", host, host);
+    connection.close();
+    ClusterLock again;
+    try {
+      again = take(retake.connector(), retake.master(), retake.what(), retake.retries(), retake.patience());
+    } catch (BuildLockedException e) {
+      throw BuildLockedException.lostBefore(nextStep, host, e);
+    }
+    connection = again.connection;
+    holder = again.holder;
+    token = again.token;
+    LOG.info("{}: cluster lock {} taken again", host, LOCK_FILE);
+  }
+
+  /**
    * Lets go: empties the holder file (the holding shell ends within a second) and closes the
    * connection; if the master cannot be reached, the lock goes with the SSH session anyway.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     try {
       run(connection, "grep -q " + HostConnection.quote("holder=" + token) + " " + HOLDER_FILE + " && : > " + HOLDER_FILE
           + "; true");

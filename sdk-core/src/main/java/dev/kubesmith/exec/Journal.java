@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -208,22 +207,18 @@ public final class Journal implements AutoCloseable {
   }
 
   static String fingerprint(Step s) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      update(md, s.id());
-      s.host().ifPresent(h -> update(md, h));
-      for (FileArtifact f : s.files()) {
-        update(md, f.path() + "\0" + f.content() + "\0" + f.mode() + "\0" + f.owner());
-      }
-      s.manifests().forEach(m -> update(md, m.name() + "\0" + m.yaml()));
-      s.commands().forEach(c -> update(md, c));
-      s.check().ifPresent(c -> update(md, c));
-      s.readyNodes().forEach(n -> update(md, "ready:" + n));
-      s.waitFor().forEach(w -> update(md, "wait:" + w));
-      return HexFormat.of().formatHex(md.digest()).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest md = dev.kubesmith.internal.Sha256.digest();
+    update(md, s.id());
+    s.host().ifPresent(h -> update(md, h));
+    for (FileArtifact f : s.files()) {
+      update(md, f.path() + "\0" + f.content() + "\0" + f.mode() + "\0" + f.owner());
     }
+    s.manifests().forEach(m -> update(md, m.name() + "\0" + m.yaml()));
+    s.commands().forEach(c -> update(md, c));
+    s.check().ifPresent(c -> update(md, c));
+    s.readyNodes().forEach(n -> update(md, "ready:" + n));
+    s.waitFor().forEach(w -> update(md, "wait:" + w));
+    return HexFormat.of().formatHex(md.digest()).substring(0, 32);
   }
 
   private static void update(MessageDigest md, String s) {

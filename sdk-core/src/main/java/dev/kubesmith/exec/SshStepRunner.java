@@ -91,12 +91,7 @@ public final class SshStepRunner implements StepRunner {
   }
 
   private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.kubesmith.internal.Sha256.hex(text);
   }
 
   @Override

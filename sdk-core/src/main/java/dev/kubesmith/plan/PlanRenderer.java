@@ -133,12 +133,7 @@ final class PlanRenderer {
 
   /** Writes the file through a digest and returns its SHA-256. */
   private static String stream(Path p, Body body) throws IOException {
-    java.security.MessageDigest sha;
-    try {
-      sha = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    java.security.MessageDigest sha = dev.kubesmith.internal.Sha256.digest();
     try (java.io.OutputStream file = new java.io.BufferedOutputStream(Files.newOutputStream(p));
          java.security.DigestOutputStream out = new java.security.DigestOutputStream(file, sha)) {
       body.write(out);

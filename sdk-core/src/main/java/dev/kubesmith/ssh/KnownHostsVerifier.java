@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
@@ -153,11 +151,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
   }
 
   private static String sha256(byte[] data) {
-    try {
-      return Base64.getEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Base64.getEncoder().withoutPadding().encodeToString(dev.kubesmith.internal.Sha256.digest().digest(data));
   }
 
   static File defaultFile() {

@@ -75,6 +75,11 @@ public final class SshConnector implements AutoCloseable {
     return new SshConnector(spec.ssh(), b, passphrase, redactor);
   }
 
+  /** What this connector's logs and errors pass through before anyone sees them. */
+  public Redactor redactor() {
+    return redactor;
+  }
+
   /** The target for a host of the spec, with its own port and user when it has them. */
   public SshTarget target(Host h) {
     return new SshTarget(h.name(), h.privateIp(), h.sshPort().orElse(settings.port()), h.sshUser().orElse(settings.user()));

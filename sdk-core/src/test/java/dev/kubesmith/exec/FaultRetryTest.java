@@ -226,7 +226,7 @@ class FaultRetryTest {
   }
 
   @Test
-  void countsStepsTheJournalHoldsAsDoneWhenAnAlwaysRunStepFails(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void countsStepsTheJournalHoldsAsDoneButNotTheAlwaysRunStepThatFailed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     Step facts = Step.builder().id("facts@h").phase(Phase.PREPARE_HOSTS).host("h").description("facts")
         .putFacts("os-id", ". /etc/os-release; echo $ID").build();
     Plan plan = plan(facts, step("a"), step("b"));
@@ -238,7 +238,7 @@ class FaultRetryTest {
 
     try (Journal journal = Journal.open(dir)) {
       assertThatThrownBy(() -> BuildExecutor.builder().runner(keyChanged).parallelism(1).build().execute(plan, journal))
-          .isInstanceOf(BuildFailedException.class).hasMessageContaining("3 of 3 steps are done");
+          .isInstanceOf(BuildFailedException.class).hasMessageContaining("2 of 3 steps are done");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.kubesmith.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kubesmith.SmallDisk;
 import dev.kubesmith.plan.Phase;
 import dev.kubesmith.plan.Step;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalTest {
   @TempDir Path tmp;
-  private Path mounted;
+  private SmallDisk disk;
 
   private static Step step(String id) {
     return Step.builder().id(id).phase(Phase.PREPARE_HOSTS).host("h").description(id).build();
@@ -29,41 +30,19 @@ class JournalTest {
 
   /** A 64 KiB tmpfs at tmp/disk. */
   private Path smallDisk() throws Exception {
-    Path disk = Files.createDirectory(tmp.resolve("disk"));
-    run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString());
-    mounted = disk;
-    return disk;
+    disk = SmallDisk.mount(tmp);
+    return disk.dir();
   }
 
-  /** Fills the disk with a file until it is full; deleting the file frees the space again. */
-  private static Path fill(Path disk) throws IOException {
-    Path filler = disk.resolve("filler");
-    try (var out = Files.newOutputStream(filler)) {
-      byte[] block = new byte[512];
-      while (true) {
-        out.write(block);
-        out.flush();
-      }
-    } catch (IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("No space left")) {
-        throw e;
-      }
-    }
-    return filler;
-  }
-
-  private static void run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed (this test needs root): " + out);
-    }
+  /** Fills the small disk; deleting the returned file frees the space again. */
+  private Path fill(Path unused) throws IOException {
+    return this.disk.fill();
   }
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted != null) {
-      run("umount", "-l", mounted.toString()); // lazy: never leave a mount behind, even with a file open
+    if (disk != null) {
+      disk.close(); // lazy: never leave a mount behind, even with a file open
     }
   }
 

@@ -76,6 +76,105 @@ class ClusterLockTest {
     }
   }
 
+  /** Kills, by PID, the sshd session whose shell holds the cluster lock (as a dropped connection ends it). */
+  private static final String KILL_LOCK_SESSION = "p=$(sed -n 's/.*holder-pid=\\([0-9]*\\).*/\\1/p' " + ClusterLock.HOLDER_FILE
+      + "); while [ \"${p:-1}\" -gt 1 ]; do case \"$(cat /proc/$p/comm)\" in sshd*) kill -9 $p; exit 0;; esac;"
+      + " p=$(awk '{print $4}' /proc/$p/stat); done; exit 1";
+
+  private static Plan twoSteps(Cluster cluster) {
+    return new PlanBuilder()
+        .add(Step.builder().id("s1@master1").phase(Phase.BACKUP).host("master1").description("first")
+            .addCommands("cat " + ClusterLock.HOLDER_FILE + " > /root/holder-s1").build())
+        .add(Step.builder().id("s2@master1").phase(Phase.BACKUP).host("master1").description("second").addDependsOn("s1@master1")
+            .addCommands("cat " + ClusterLock.HOLDER_FILE + " > /root/holder-s2").build())
+        .build(cluster.spec());
+  }
+
+  /** After s1: the lock's session is killed, and the test waits until the master has let the lock go. */
+  private static dev.kubesmith.exec.BuildListener dropLockAfterFirstStep(Sandbox sandbox, Runnable thenWhileFree) {
+    return new dev.kubesmith.exec.BuildListener() {
+      @Override
+      public void stepFinished(Step step, java.time.Duration took) {
+        if (!step.id().equals("s1@master1")) {
+          return;
+        }
+        assertThat(sandbox.host("master1").exec("bash", "-c", KILL_LOCK_SESSION).exitCode()).as("the lock's session killed").isZero();
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (sandbox.host("master1").exec("flock", "-n", ClusterLock.LOCK_FILE, "true").exitCode() != 0) {
+          assertThat(System.nanoTime()).as("the master let the lock go within 10 s").isLessThan(end);
+          sleep(100);
+        }
+        sleep(500); // the operator's side notices the closed channel
+        thenWhileFree.run();
+      }
+    };
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aLockWhoseSessionDroppedIsTakenAgainBeforeTheNextStep() throws Exception {
+    try (Sandbox sandbox = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+        .host("master1", "198.18.4.31", Role.MASTER).build().start()) {
+      Cluster cluster = Cluster.singleMaster().name("relock").inventory(sandbox.inventory()).ssh(sandbox.ssh()).build();
+      ApplyOptions options = ApplyOptions.defaults().stateDirectory(tmp.resolve("state"))
+          .listener(dropLockAfterFirstStep(sandbox, () -> { }));
+
+      assertThat(cluster.run(twoSteps(cluster), options).ran()).containsExactly("s1@master1", "s2@master1");
+
+      String before = sandbox.host("master1").readFile("/root/holder-s1");
+      String during = sandbox.host("master1").readFile("/root/holder-s2");
+      assertThat(during).as("the holder while s2 ran").contains("for=operation_on_relock").contains("pid=" + ProcessHandle.current().pid());
+      assertThat(token(during)).as("a new holder: the lock was taken again").isNotEqualTo(token(before));
+    }
+  }
+
+  @Test
+  void aBuildWhoseLockAnotherOperatorTookAfterADropStopsBeforeItsNextStep() throws Exception {
+    try (Sandbox sandbox = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+        .host("master1", "198.18.4.31", Role.MASTER).build().start()) {
+      Cluster cluster = Cluster.singleMaster().name("stolen").inventory(sandbox.inventory()).ssh(sandbox.ssh()).build();
+      Path specFile = Files.writeString(tmp.resolve("spec.yaml"), cluster.spec().toYaml());
+      Process[] other = new Process[1];
+      ApplyOptions options = ApplyOptions.defaults().stateDirectory(tmp.resolve("state"))
+          .retries(dev.kubesmith.testkit.SandboxBuild.QUICK_RETRIES)
+          .listener(dropLockAfterFirstStep(sandbox, () -> {
+            try {
+              other[0] = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp", System.getProperty("java.class.path"), ClusterLockTest.class.getName(), specFile.toString())
+                  .redirectErrorStream(true).start();
+              awaitLine(other[0], "locked");
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          }));
+      try {
+        assertThatThrownBy(() -> cluster.run(twoSteps(cluster), options))
+            .hasMessageContaining("before s2@master1 could start").hasMessageContaining("pid " + other[0].pid())
+            .hasMessageContaining(ClusterLock.LOCK_FILE);
+        assertThat(sandbox.host("master1").exec("test", "-e", "/root/holder-s2").exitCode()).as("s2 never ran").isNotZero();
+      } finally {
+        if (other[0] != null) {
+          other[0].destroyForcibly();
+          other[0].waitFor(30, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  private static String token(String holderLine) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("holder=(\\S+)").matcher(holderLine);
+    assertThat(m.find()).as(holderLine).isTrue();
+    return m.group(1);
+  }
+
   private static void awaitLine(Process p, String prefix) throws Exception {
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();

@@ -53,6 +53,8 @@ class ApiServerTest {
         .build().start();
     for (String h : List.of("master1", "master2", "master3", "worker1")) {
       sandbox.host(h).exec("apt-get", "install", "-y", "kubeadm=1.34.2-1.1", "kubelet=1.34.2-1.1").requireSuccess();
+      // as the preparation step leaves a node: kubeadm's preflight refuses ip_forward off
+      sandbox.host(h).exec("sysctl", "-w", "net.ipv4.ip_forward=1").requireSuccess();
     }
   }
 

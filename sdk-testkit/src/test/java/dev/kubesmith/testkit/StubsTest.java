@@ -39,6 +39,63 @@ class StubsTest {
         .satisfies(c -> assertThat(c.args()).containsExactly("--list-keys", "two words", "tab\there"));
   }
 
+  /**
+   * kubeadm's preflight as checks.go runs it: every check, then all errors together, and nothing
+   * written. A port in use (PortOpenCheck listens on ":6443") and ip_forward off are refused.
+   */
+  @Test
+  void kubeadmInitRefusesAPortInUseAndIpForwardingOffReportingBothAndWritingNothing() {
+    SandboxHost master = SANDBOX.host("master1");
+    master.exec("apt-get", "install", "-y", "kubeadm=1.34.2-*").requireSuccess();
+    master.exec("sysctl", "-w", "net.ipv4.ip_forward=0").requireSuccess();
+    ExecResult listener = master.exec("sh", "-c",
+        "setsid socat TCP-LISTEN:6443,bind=127.0.0.1,reuseaddr,fork /dev/null > /dev/null 2>&1 < /dev/null & echo $!");
+    String pid = listener.stdout().strip();
+    try {
+      waitUntil(() -> master.exec("ss", "-Hltn", "sport = :6443").stdout().contains("6443"));
+
+      ExecResult refused = master.exec("kubeadm", "init");
+
+      assertThat(refused.exitCode()).isNotZero();
+      assertThat(refused.stderr()).contains("[preflight] Some fatal errors occurred:",
+          "\t[ERROR Port-6443]: Port 6443 is in use",
+          "\t[ERROR FileContent--proc-sys-net-ipv4-ip_forward]: /proc/sys/net/ipv4/ip_forward contents are not set to 1",
+          "error execution phase preflight: preflight checks failed");
+      assertThat(master.exec("test", "-e", "/etc/kubernetes/admin.conf").exitCode()).as("nothing written").isNotZero();
+      assertThat(master.exec("test", "-e", "/etc/kubernetes/pki/ca.crt").exitCode()).isNotZero();
+    } finally {
+      master.exec("kill", pid);
+    }
+    master.exec("sysctl", "-w", "net.ipv4.ip_forward=1").requireSuccess();
+    waitUntil(() -> master.exec("ss", "-Hltn", "sport = :6443").stdout().isBlank());
+
+    ExecResult init = master.exec("kubeadm", "init");
+    try {
+      assertThat(init.stderr()).doesNotContain("[ERROR");
+      assertThat(master.exec("test", "-e", "/etc/kubernetes/admin.conf").exitCode()).as("past preflight").isZero();
+      // a second init finds its own control plane: the manifests and etcd's data are there
+      ExecResult again = master.exec("kubeadm", "init");
+      assertThat(again.exitCode()).isNotZero();
+      assertThat(again.stderr()).contains(
+          "[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver.yaml]: /etc/kubernetes/manifests/kube-apiserver.yaml already exists",
+          "[ERROR DirAvailable--var-lib-etcd]: /var/lib/etcd is not empty");
+    } finally {
+      master.exec("kubeadm", "reset", "-f");
+    }
+  }
+
+  private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    for (long end = System.nanoTime() + 5_000_000_000L; !condition.getAsBoolean(); ) {
+      assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(end);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   @Test
   void failNextFailsAStubbedCommandExactlyTheGivenNumberOfTimes() {
     SandboxHost lb = SANDBOX.host("lb1");

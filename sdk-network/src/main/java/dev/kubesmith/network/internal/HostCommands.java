@@ -3,9 +3,6 @@ package dev.kubesmith.network.internal;
 import dev.kubesmith.plan.FileArtifact;
 import dev.kubesmith.plan.Secrets;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -98,11 +95,6 @@ public final class HostCommands {
 
   /** Lower-case hex SHA-256 of the UTF-8 text. */
   public static String sha256(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return dev.kubesmith.internal.Sha256.hex(text);
   }
 }

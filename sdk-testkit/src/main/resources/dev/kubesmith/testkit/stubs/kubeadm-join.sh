@@ -52,27 +52,17 @@ ks_join_valid() {
   fi
 }
 
-# What join's preflight refuses (RunJoinNodeChecks): a kubelet already configured, static pods
-# there, and for a worker a cluster CA already there.
+# JoinNodeChecks (kubeadm 1.34: no check of /etc/kubernetes/manifests any more): a kubelet already
+# configured, for a worker a cluster CA already there, and the common checks; a master then runs
+# the control plane's checks as a secondary control plane.
 ks_preflight_join() {
-  local f bad=0 files=(/etc/kubernetes/kubelet.conf /etc/kubernetes/bootstrap-kubelet.conf)
-  [ "$1" = 1 ] || files+=(/etc/kubernetes/pki/ca.crt)
-  if [ -n "$(ls -A /etc/kubernetes/manifests 2> /dev/null)" ]; then
-    echo "[preflight] Some fatal errors occurred:" >&2
-    printf '\t[ERROR DirAvailable--etc-kubernetes-manifests]: /etc/kubernetes/manifests is not empty\n' >&2
-    bad=1
-  fi
-  for f in "${files[@]}"; do
-    if [ -f "$f" ]; then
-      [ "$bad" = 0 ] && echo "[preflight] Some fatal errors occurred:" >&2
-      local id=${f#/}
-      printf '\t[ERROR FileAvailable--%s]: %s already exists\n' "${id//\//-}" "$f" >&2
-      bad=1
-    fi
-  done
-  [ "$bad" = 0 ] || return 1
+  ks_pf_file_available /etc/kubernetes/kubelet.conf
+  ks_pf_file_available /etc/kubernetes/bootstrap-kubelet.conf
+  ks_pf_common
+  [ "$1" = 1 ] || ks_pf_file_available /etc/kubernetes/pki/ca.crt
+  ks_pf_result || return 1
   if [ "$1" = 1 ]; then
-    ks_preflight_control_plane
+    ks_preflight_control_plane 1
   fi
 }
 

@@ -83,22 +83,71 @@ ks_kubeconfig_file() {
   echo "[kubeconfig] Writing \"${1##*/}\" kubeconfig file"
 }
 
-# What init's and a master join's preflight refuse: files of a control plane already there.
-ks_preflight_control_plane() {
-  local f bad=0
-  for f in kube-apiserver kube-controller-manager kube-scheduler etcd; do
-    if [ -f "/etc/kubernetes/manifests/$f.yaml" ]; then
-      [ "$bad" = 0 ] && echo "[preflight] Some fatal errors occurred:" >&2
-      printf '\t[ERROR FileAvailable--etc-kubernetes-manifests-%s.yaml]: /etc/kubernetes/manifests/%s.yaml already exists\n' "$f" "$f" >&2
-      bad=1
-    fi
-  done
-  if [ -n "$(ls -A /var/lib/etcd 2> /dev/null)" ]; then
-    [ "$bad" = 0 ] && echo "[preflight] Some fatal errors occurred:" >&2
-    printf '\t[ERROR DirAvailable--var-lib-etcd]: /var/lib/etcd is not empty\n' >&2
-    bad=1
+# Preflight as cmd/kubeadm/app/preflight/checks.go runs it (RunChecks): every check runs, warnings
+# go out at once, errors are gathered and printed together, then the phase fails with "preflight
+# checks failed". Names and texts are kubeadm's (Port-N, FileAvailable-<path with - for />, ...).
+KS_PF_ERRORS=''
+ks_pf_error() {
+  KS_PF_ERRORS+=$(printf '\t[ERROR %s]: %s' "$1" "$2")$'\n'
+}
+ks_pf_file_available() {
+  if [ -e "$1" ]; then ks_pf_error "FileAvailable-${1//\//-}" "$1 already exists"; fi
+}
+ks_pf_dir_available() {
+  if [ -n "$(ls -A "$1" 2> /dev/null)" ]; then ks_pf_error "DirAvailable-${1//\//-}" "$1 is not empty"; fi
+}
+# PortOpenCheck listens on ":PORT": anything listening on the port, on any address, fails it. One
+# exception, the sandbox's own: on a master the sandbox starts the API forwarder when the host
+# boots (tests without kubeadm use the API); until this host has an API server of its own (its
+# static pod manifest) that forwarder stands for nothing kubeadm would see, so it is stopped here
+# and started again by the phase that starts the API server. Any other listener fails the check.
+ks_pf_port() {
+  local listeners
+  if [ "$1" = 6443 ] && [ ! -f /etc/kubernetes/manifests/kube-apiserver.yaml ] && ks_api_enabled && ks_api_running; then
+    ks_api_stop > /dev/null 2>&1 || true
   fi
-  [ "$bad" = 0 ]
+  listeners=$(ss -Hltn "sport = :$1" 2> /dev/null)
+  if [ -n "$listeners" ]; then ks_pf_error "Port-$1" "Port $1 is in use"; fi
+}
+# the common checks of init and join (addCommonChecks, addIPv4Checks) that a host here can fail
+ks_pf_common() {
+  local v='' lines
+  lines=$(wc -l < /proc/swaps 2> /dev/null || echo 0)
+  if [ "$lines" -gt 1 ]; then
+    printf '\t[WARNING Swap]: swap is supported for cgroup v2 only. The kubelet must be properly configured to use swap. Please refer to https://kubernetes.io/docs/concepts/architecture/nodes/#swap-memory, or disable swap on the node\n' >&2
+  fi
+  ks_pf_port 10250
+  read -r v < /proc/sys/net/ipv4/ip_forward || v=''
+  if [ "$v" != 1 ]; then
+    ks_pf_error FileContent--proc-sys-net-ipv4-ip_forward "/proc/sys/net/ipv4/ip_forward contents are not set to 1"
+  fi
+}
+ks_pf_result() {
+  if [ -n "$KS_PF_ERRORS" ]; then
+    # shellcheck disable=SC2016 # kubeadm's own backquotes, printed as they are
+    printf '[preflight] Some fatal errors occurred:\n%s[preflight] If you know what you are doing, you can make a check non-fatal with `--ignore-preflight-errors=...`\n' \
+      "$KS_PF_ERRORS" >&2
+    KS_PF_ERRORS=''
+    ks_fail "preflight: preflight checks failed"
+    return 1
+  fi
+}
+
+# InitNodeChecks: init runs them with the common checks; a joining master (secondary control
+# plane) without them, after the join checks.
+ks_preflight_control_plane() {
+  local f secondary=${1:-0}
+  ks_pf_port 6443
+  ks_pf_port 10259
+  ks_pf_port 10257
+  for f in kube-apiserver kube-controller-manager kube-scheduler etcd; do
+    ks_pf_file_available "/etc/kubernetes/manifests/$f.yaml"
+  done
+  [ "$secondary" = 1 ] || ks_pf_common
+  ks_pf_port 2379
+  ks_pf_port 2380
+  ks_pf_dir_available /var/lib/etcd
+  ks_pf_result
 }
 
 # certs: a CA kubeadm finds there is reused, as real kubeadm does.
@@ -209,7 +258,7 @@ ks_kubeadm_init() {
   version=${version:-$(ks_node_version)}
   [ "$upload" = 1 ] && key=${key:-$(openssl rand -hex 32)}
   # the phases of cmd/kubeadm/app/cmd/init.go, in its order
-  ks_phase init preflight && ks_preflight_control_plane || return 1
+  ks_phase init preflight && ks_preflight_control_plane 0 || return 1
   ks_phase init certs && ks_phase_certs || return 1
   ks_phase init kubeconfig || return 1
   mkdir -p "$KS_DB/kubeadm"
