@@ -96,6 +96,31 @@ class KubeadmResumeTest {
         .as("the join configuration holds the token: removed after the join").isNotZero();
   }
 
+  /**
+   * Once etcd ran, nodes may have joined the control plane; when its API does not answer nobody can
+   * tell, so the half-done init is left as it is (before: "nobody joined" was read from the failed
+   * query, and the reset would have taken etcd's data with it).
+   */
+  @Test
+  void aHalfDoneInitWhoseApiDoesNotAnswerIsNotResetForNobodyCanTellWhoJoinedIt() {
+    SandboxHost master = sandbox.host("master1");
+    failKubeadm(master, "init", "upload-config");
+    assertThatThrownBy(() -> cluster().apply(options())).isInstanceOf(BuildFailedException.class);
+    master.stopApiServer();
+
+    assertThatThrownBy(() -> cluster().apply(options())).isInstanceOf(BuildFailedException.class)
+        .hasMessageContaining("kubeadm-init@master1").hasMessageContaining("cannot tell whether other nodes joined it")
+        .hasMessageContaining("does not reset it");
+    assertThat(resets(master)).isZero();
+    assertThat(master.exec("test", "-d", "/var/lib/etcd/member").exitCode()).as("etcd's data kept").isZero();
+
+    master.startApiServer();
+    BuildResult third = cluster().apply(options());
+
+    assertThat(third.ran()).contains("kubeadm-init@master1", "join-worker@worker1");
+    assertThat(resets(master)).as("reset once the API said nobody joined").isEqualTo(1);
+  }
+
   @Test
   void aCompleteInitIsNeverReset() {
     cluster().apply(options());

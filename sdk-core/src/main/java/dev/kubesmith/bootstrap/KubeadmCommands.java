@@ -45,14 +45,16 @@ final class KubeadmCommands {
 
   /**
    * Resets a half-done init, then runs kubeadm init. Refuses, saying why, when the control plane on
-   * the host is complete but unreachable through the endpoint, or when other nodes already joined it.
+   * the host is complete but unreachable through the endpoint, when other nodes already joined it,
+   * or when its API does not answer after etcd ran (then nobody can tell whether nodes joined).
    */
   static String init(ClusterSpec spec, Host first, String initCommand) {
     String local = first.privateIp() + ":6443";
     String others = spec.hosts().stream().filter(h -> !h.equals(first) && (h.has(dev.kubesmith.spec.Role.MASTER)
         || h.has(dev.kubesmith.spec.Role.WORKER))).map(Host::name).collect(Collectors.joining(" "));
-    String joined = others.isEmpty() ? "false" : KUBECTL + ADMIN + " --server=https://" + local + " get node " + others
-        + " -o name 2>/dev/null | grep -q .";
+    // who joined, asked of this master's own API; --ignore-not-found: exit 0 with the nodes that are there
+    String joined = others.isEmpty() ? "joined=" : "joined=$(" + KUBECTL + ADMIN + " --server=https://" + local
+        + " get node " + others + " --ignore-not-found -o name 2>&1)";
     String endpoint = KubeadmConfig.controlPlaneEndpoint(spec);
     return "if " + STARTED + "; then\n"
         + "  if " + initComplete(local) + "; then\n"
@@ -60,8 +62,16 @@ final class KubeadmCommands {
         + " endpoint " + endpoint + ": fix the endpoint (load balancer, VIP, firewall), then run the build again' >&2; exit 1\n"
         + "  fi\n"
         + "  if " + joined + "; then\n"
-        + "    echo '" + first.name() + ": the control plane is not complete, but other nodes joined it: kubesmith does not reset it;"
+        + "    if [ -n \"$joined\" ]; then\n"
+        + "      echo '" + first.name() + ": the control plane is not complete, but other nodes joined it: kubesmith does not reset it;"
         + " see kubectl -n kube-system get configmaps and journalctl -u kubelet on " + first.name() + "' >&2; exit 1\n"
+        + "    fi\n"
+        // the API does not answer: once etcd has data, nodes may have joined it, and a reset would lose them
+        + "  elif [ -d /var/lib/etcd/member ]; then\n"
+        + "    echo \"" + first.name() + ": the control plane is not complete and its API on " + local + " does not answer"
+        + " ($joined): kubesmith cannot tell whether other nodes joined it and does not reset it. Start its API server"
+        + " (journalctl -u kubelet, crictl ps on " + first.name() + "); if no node ever joined, run kubeadm reset -f there;"
+        + " then run the build again\" >&2; exit 1\n"
         + "  fi\n"
         + "  echo '" + first.name() + ": kubeadm init stopped half-way in an earlier run: resetting it to run it again' >&2\n"
         + "  kubeadm reset -f >&2 && " + LEFTOVERS + "\n"

@@ -41,11 +41,11 @@ final class NetworkRules {
     known.forEach(k -> taken.add(Cidr.containing(k.ip(), 32)));
     if (pod != null) {
       range("network.podCidr", "pod CIDR", n.podCidr(), pod, hostNets, known, withOther(taken, svc), "podCidr(...)", p,
-          "10.0.0.0/16", "10.244.0.0/16", "172.16.0.0/16", "100.64.0.0/16");
+          n.notes(), "10.0.0.0/16", "10.244.0.0/16", "172.16.0.0/16", "100.64.0.0/16");
     }
     if (svc != null) {
       range("network.serviceCidr", "service CIDR", n.serviceCidr(), svc, hostNets, known, withOther(taken, pod),
-          "serviceCidr(...)", p, "10.96.0.0/12", "10.112.0.0/12", "172.16.0.0/12", "100.64.0.0/12");
+          "serviceCidr(...)", p, n.notes(), "10.96.0.0/12", "10.112.0.0/12", "172.16.0.0/12", "100.64.0.0/12");
     }
     if (pod != null && svc != null && pod.overlaps(svc)) {
       p.add(new Problem("network.podCidr", n.podCidr(), "overlaps the service CIDR " + svc,
@@ -115,8 +115,11 @@ final class NetworkRules {
 
   /** A pod or service range: private, clear of the host networks and of every address the spec knows. */
   private static void range(String field, String what, String value, Cidr c, List<Cidr> hostNets, List<Known> known,
-      List<Cidr> taken, String setter, List<Problem> p, String... candidates) {
+      List<Cidr> taken, String setter, List<Problem> p, List<String> notes, String... candidates) {
     String fix = "choose e.g. " + free(taken, candidates) + " with " + setter;
+    // a value the user never set: say it is kubesmith's default and that no free one was found
+    String defaulted = notes.stream().anyMatch(x -> x.startsWith(what + ": no free default"))
+        ? "(kubesmith's default: no free default range was found for this network) " : "";
     if (!c.isPrivate()) {
       p.add(new Problem(field, value, "is not a private range: every host's firewall admits traffic from the "
           + what + ", so it must be a range no outside address is in (" + String.join(", ", Cidr.PRIVATE_RANGES) + ")",
@@ -124,14 +127,14 @@ final class NetworkRules {
     }
     List<Cidr> clashes = hostNets.stream().filter(c::overlaps).toList();
     if (!clashes.isEmpty()) {
-      p.add(new Problem(field, value, "overlaps the host network" + (clashes.size() > 1 ? "s " : " ")
+      p.add(new Problem(field, value, defaulted + "overlaps the host network" + (clashes.size() > 1 ? "s " : " ")
           + named(clashes.stream().map(Cidr::toString).toList()), fix));
     }
     List<String> inside = known.stream().filter(k -> c.contains(k.ip()))
         .filter(k -> clashes.stream().noneMatch(h -> h.contains(k.ip())))
         .map(k -> k.what() + " (" + k.ip() + ")").toList();
     if (!inside.isEmpty()) {
-      p.add(new Problem(field, value, "contains " + named(inside), fix));
+      p.add(new Problem(field, value, defaulted + "contains " + named(inside), fix));
     }
   }
 

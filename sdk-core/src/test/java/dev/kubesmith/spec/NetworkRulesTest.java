@@ -38,6 +38,21 @@ class NetworkRulesTest {
     });
   }
 
+  /** Issue 11 (error legibility): a pod CIDR the user never set is blamed as kubesmith's default. */
+  @Test
+  void saysAnOverlappingPodCidrIsTheDefaultWhenTheUserSetNone() {
+    List<String> nets = List.of("10.0.0.0/8", "172.16.0.0/12", "100.64.0.0/10");
+    NetworkPlan planned = NetworkPlanner.plan(haHosts(), nets, java.util.Optional.empty(),
+        java.util.Optional.of("192.168.128.0/20"), 24);
+    List<Problem> defaulted = about(haBuilder().network(planned).build(), "network.podCidr");
+    List<Problem> given = about(withPod("10.0.0.0/16"), "network.podCidr");
+
+    assertThat(planned.notes()).anyMatch(x -> x.startsWith("pod CIDR: no free default"));
+    assertThat(defaulted).isNotEmpty().allSatisfy(p -> assertThat(p.reason())
+        .startsWith("(kubesmith's default: no free default range was found for this network) "));
+    assertThat(given).allSatisfy(p -> assertThat(p.reason()).doesNotContain("default"));
+  }
+
   @Test
   void rejectsAServiceCidrThatIsNoPrivateRange() {
     List<Problem> problems = about(withService("11.96.0.0/12"), "network.serviceCidr");

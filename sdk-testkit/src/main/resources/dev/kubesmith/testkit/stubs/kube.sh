@@ -67,7 +67,8 @@ stub_kubelet() {
 
 # kubectl get KIND NAME... as the SDK's checks use it, through the kubeconfig's server (one
 # attempt, as kubectl makes): "-o name" prints kind/name, "-o jsonpath={.metadata.labels}" the
-# labels; an object that is not there fails as kubectl does (NotFound, exit 1).
+# labels; an object that is not there fails as kubectl does (NotFound, exit 1), unless
+# --ignore-not-found (KS_IGNORE_NOT_FOUND=1), with which it is left out and the exit code stays 0.
 ks_kubectl_get() {
   local server=$1 ns=$2 output=$3 kind=$4 path name rc=0 out err
   shift 4
@@ -87,7 +88,9 @@ ks_kubectl_get() {
       return 1
     fi
     rm -f "$err"
-    if [ "$KS_HTTP" = 404 ]; then
+    if [ "$KS_HTTP" = 404 ] && [ "${KS_IGNORE_NOT_FOUND:-0}" = 1 ]; then
+      :
+    elif [ "$KS_HTTP" = 404 ]; then
       echo "Error from server (NotFound): ${kind}s \"$name\" not found" >&2
       rc=1
     elif [ "$KS_HTTP" != 200 ]; then
@@ -119,6 +122,7 @@ stub_kubectl() {
       --server=*) server=${1#*=} server=${server#https://} ;;
       --request-timeout) shift ;;
       --request-timeout=*) ;;
+      --ignore-not-found | --ignore-not-found=true) KS_IGNORE_NOT_FOUND=1 ;;
       *) args+=("$1") ;;
     esac
     [ $# -gt 0 ] && shift
