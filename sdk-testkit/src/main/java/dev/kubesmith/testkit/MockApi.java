@@ -39,12 +39,14 @@ public final class MockApi implements AutoCloseable {
   /** Held so the level sticks: the mock web server logs every request at INFO through java.util.logging. */
   private static final java.util.logging.Logger REQUEST_LOG = java.util.logging.Logger.getLogger(MockWebServer.class.getName());
   private final KubernetesMockServer server;
+  private final MockApiDispatcher dispatcher;
   private final InetSocketAddress address;
   private NamespacedKubernetesClient client;
   private boolean closed;
 
-  private MockApi(KubernetesMockServer server) {
+  private MockApi(KubernetesMockServer server, MockApiDispatcher dispatcher) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort());
   }
 
@@ -60,18 +62,37 @@ public final class MockApi implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     VersionInfo version = new VersionInfo.Builder().withMajor("1").withMinor("34").withGitVersion("v1.34.2")
         .withPlatform("linux/amd64").build();
+    MockApiDispatcher dispatcher = new MockApiDispatcher(responses);
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
-        responses, new MockApiDispatcher(responses), true, version);
+        responses, dispatcher, true, version);
     server.init(InetAddress.getLoopbackAddress(), 0);
     try {
       for (String path : HEALTH_PATHS) {
         server.expect().get().withPath(path).andReturn(200, "ok").always();
       }
-      return new MockApi(server);
+      return new MockApi(server, dispatcher);
     } catch (RuntimeException e) {
       server.destroy();
       throw e;
     }
+  }
+
+  /**
+   * Fault injection: the next {@code times} requests with this HTTP method whose path starts with
+   * {@code pathPrefix} are answered with {@code status} (a Kubernetes Status body), e.g. 503 of an
+   * API server under load, or 429 with {@code Retry-After: retryAfterSeconds} (0: no header).
+   *
+   * <pre>{@code
+   * api.failNext("PATCH", "/apis/apps/v1/namespaces/kube-system/daemonsets", 503, 2, 0);
+   * }</pre>
+   */
+  public void failNext(String method, String pathPrefix, int status, int times, int retryAfterSeconds) {
+    dispatcher.failNext(method, pathPrefix, status, times, retryAfterSeconds);
+  }
+
+  /** Every request a {@link #failNext} fault answered, as "METHOD path -> status". */
+  public List<String> failedRequests() {
+    return dispatcher.failedRequests();
   }
 
   /** Where the API listens, in the test JVM's network namespace: 127.0.0.1 and its port. */
