@@ -8,7 +8,6 @@ import dev.kubesmith.backup.minio.MinioManifests;
 import dev.kubesmith.backup.testing.Clusters;
 import dev.kubesmith.backup.testing.Plans;
 import dev.kubesmith.bootstrap.Bootstrap;
-import dev.kubesmith.exec.Retries;
 import dev.kubesmith.exec.StepContext;
 import dev.kubesmith.exec.StepFailedException;
 import dev.kubesmith.kube.ApiStepRunner;
@@ -57,7 +56,7 @@ class VeleroApiTest {
   }
 
   ApiStepRunner runner(Duration readyTimeout) {
-    return new ApiStepRunner(kubeconfig -> KubernetesApi.of(api.server().createClient()), Retries.ofDefaults(), readyTimeout);
+    return new ApiStepRunner(kubeconfig -> KubernetesApi.of(api.server().createClient()), readyTimeout);
   }
 
   private static Plan plan;

@@ -86,9 +86,9 @@ final class ClusterApply {
       String[] endpoint = KubeadmConfig.controlPlaneEndpoint(spec).split(":");
       LocalForward f = connector.forward(endpoint[0], Integer.parseInt(endpoint[1]));
       return KubernetesApi.fromKubeconfig(kubeconfig, Optional.of("https://127.0.0.1:" + f.localPort())).closing(f);
-    }, options.retries(), options.readyTimeout());
+    }, options.readyTimeout());
     SshStepRunner runner = new SshStepRunner(connector, h -> connector.target(spec.requireHost(h)),
-        Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api, options.retries());
+        Duration.ofSeconds(spec.ssh().commandTimeoutSeconds()), api);
     return BuildExecutor.builder().runner(runner).listener(options.listener())
         .parallelism(options.effectiveParallelism(spec.hosts().size())).retries(options.retries()).redactor(redactor)
         .build();

@@ -106,7 +106,7 @@ public final class ExistingCluster {
   public BuildResult apply(ApplyOptions options) {
     Plan plan = plan();
     KubernetesApi api = KubernetesApi.fromKubeconfig(read(kubeconfig), Optional.empty());
-    ApiStepRunner runner = ApiStepRunner.of(api, options.retries(), options.readyTimeout());
+    ApiStepRunner runner = ApiStepRunner.of(api, options.readyTimeout());
     BuildExecutor executor = BuildExecutor.builder().runner(runner).listener(options.listener())
         .parallelism(options.effectiveParallelism(1)).retries(options.retries()).build();
     try (Journal journal = Journal.open(options.stateDirectory(spec.name()))) {

@@ -31,23 +31,29 @@ public final class SshStepRunner implements StepRunner {
   private final StepRunner apiRunner;
   private final Map<String, HostConnection> connections = new ConcurrentHashMap<>();
 
+  /**
+   * The runner itself does not retry: it classifies each failure ({@link Fault}) and the executor
+   * retries the whole step, so attempts never multiply.
+   */
   public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
       StepRunner apiRunner) {
-    this(connector, targets, commandTimeout, apiRunner, Retries.ofDefaults());
+    this.connector = connector;
+    this.targets = targets;
+    this.commandTimeout = commandTimeout;
+    this.apiRunner = apiRunner;
   }
 
   /**
    * With the build's retries. The runner itself does not retry: it classifies each failure
    * ({@link Fault}) and the executor retries the whole step, so attempts never multiply.
    *
-   * @param retries not used here any more (the executor's retries apply); kept so callers compile
+   * @param retries not used here any more (the executor's retries apply)
+   * @deprecated use {@link #SshStepRunner(SshConnector, Function, Duration, StepRunner)}
    */
+  @Deprecated(forRemoval = true)
   public SshStepRunner(SshConnector connector, Function<String, SshTarget> targets, Duration commandTimeout,
       StepRunner apiRunner, Retries retries) {
-    this.connector = connector;
-    this.targets = targets;
-    this.commandTimeout = commandTimeout;
-    this.apiRunner = apiRunner;
+    this(connector, targets, commandTimeout, apiRunner);
   }
 
   @Override

@@ -29,9 +29,21 @@ public final class ApiStepRunner implements StepRunner {
   private KubernetesApi api;
 
   /**
+   * The runner does not retry: it classifies each failure and the executor retries the whole step,
+   * so attempts never multiply.
+   *
    * @param connect makes the API client from the admin kubeconfig's text
    * @param readyTimeout how long to wait for nodes to be Ready
    */
+  public ApiStepRunner(Function<String, KubernetesApi> connect, Duration readyTimeout) {
+    this(connect, readyTimeout, true);
+  }
+
+  /**
+   * @deprecated {@code retries} was never used here (the executor's retries apply); use
+   *     {@link #ApiStepRunner(Function, Duration)}
+   */
+  @Deprecated(forRemoval = true)
   public ApiStepRunner(Function<String, KubernetesApi> connect, Retries retries, Duration readyTimeout) {
     this(connect, readyTimeout, true);
   }
@@ -46,12 +58,18 @@ public final class ApiStepRunner implements StepRunner {
    * A runner for a cluster that already exists: every step goes through this client (e.g. from the
    * user's kubeconfig), with no admin kubeconfig to capture first. Closing the runner closes it.
    */
-  public static ApiStepRunner of(KubernetesApi api, Retries retries, Duration readyTimeout) {
+  public static ApiStepRunner of(KubernetesApi api, Duration readyTimeout) {
     ApiStepRunner runner = new ApiStepRunner(kubeconfig -> {
       throw new IllegalStateException("unused: the client is given");
     }, readyTimeout, false);
     runner.api = api;
     return runner;
+  }
+
+  /** @deprecated {@code retries} was never used here; use {@link #of(KubernetesApi, Duration)} */
+  @Deprecated(forRemoval = true)
+  public static ApiStepRunner of(KubernetesApi api, Retries retries, Duration readyTimeout) {
+    return of(api, readyTimeout);
   }
 
   private synchronized KubernetesApi api(StepContext ctx) {

@@ -93,7 +93,7 @@ class ApiFaultTest {
     FaultRetryTest.SimulatedClock clock = new FaultRetryTest.SimulatedClock();
     Retries retries = Retries.ofDefaults().withSleeper(clock);
 
-    BuildResult r = BuildExecutor.builder().runner(ApiStepRunner.of(api(), retries, Duration.ZERO))
+    BuildResult r = BuildExecutor.builder().runner(ApiStepRunner.of(api(), Duration.ZERO))
         .retries(retries).build().execute(plan(), Journal.inMemory());
 
     assertThat(r.ran()).containsExactly("cm");
@@ -112,8 +112,8 @@ class ApiFaultTest {
     Redactor redactor = new Redactor();
     redactor.add(password);
 
-    assertThatThrownBy(() -> BuildExecutor.builder().runner(ApiStepRunner.of(api(), Retries.none(),
-        Duration.ZERO)).retries(Retries.none()).redactor(redactor).build().execute(plan(), Journal.inMemory()))
+    assertThatThrownBy(() -> BuildExecutor.builder().runner(ApiStepRunner.of(api(), Duration.ZERO)).retries(Retries.none())
+        .redactor(redactor).build().execute(plan(), Journal.inMemory()))
         .isInstanceOf(BuildFailedException.class).hasMessageContaining("HTTP 403").hasMessageContaining("denied")
         .satisfies(e -> {
           for (Throwable c = e; c != null; c = c.getCause()) {

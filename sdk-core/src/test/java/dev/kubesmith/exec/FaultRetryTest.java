@@ -129,8 +129,7 @@ class FaultRetryTest {
         .addManifests(dev.kubesmith.plan.Manifest.of("ns", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n"))
         .build();
     try (KubernetesApi k = KubernetesApi.fromKubeconfig(kubeconfig, Optional.empty());
-         dev.kubesmith.kube.ApiStepRunner runner = dev.kubesmith.kube.ApiStepRunner.of(k, Retries.none(),
-             Duration.ofSeconds(1))) {
+         dev.kubesmith.kube.ApiStepRunner runner = dev.kubesmith.kube.ApiStepRunner.of(k, Duration.ofSeconds(1))) {
       Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> runner.run(calico, new StepContext(
           new dev.kubesmith.ssh.Redactor())));
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kubesmith.bootstrap.Bootstrap;
-import dev.kubesmith.exec.Retries;
-import dev.kubesmith.exec.RetryPolicy;
 import dev.kubesmith.exec.StepContext;
 import dev.kubesmith.exec.StepFailedException;
 import dev.kubesmith.plan.Manifest;
@@ -132,7 +130,7 @@ class KubernetesApiTest {
             """)).build();
     StepContext ctx = new StepContext(new Redactor());
     ctx.putSecret(Bootstrap.ADMIN_KUBECONFIG, "apiVersion: v1\nkind: Config\n");
-    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client), Retries.none(), Duration.ofSeconds(2));
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client), Duration.ofSeconds(2));
 
     assertThat(runner.alreadyDone(nodes, ctx)).isFalse();
     runner.run(nodes, ctx);
@@ -148,8 +146,7 @@ class KubernetesApiTest {
     Step nodes = Step.builder().id("nodes").phase(Phase.NODES).description("nodes").readyNodes(List.of("master1")).build();
     StepContext ctx = new StepContext(new Redactor());
     ctx.putSecret(Bootstrap.ADMIN_KUBECONFIG, "apiVersion: v1\nkind: Config\n");
-    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client),
-        Retries.custom().kubernetesApi(RetryPolicy.none()).build(), Duration.ofMillis(600));
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client), Duration.ofMillis(600));
 
     assertThatThrownBy(() -> runner.run(nodes, ctx)).isInstanceOf(StepFailedException.class)
         .hasMessageContaining("nodes").hasMessageContaining("master1: [Ready=False");
@@ -159,7 +156,7 @@ class KubernetesApiTest {
   void needsTheAdminKubeconfigFirst() {
     Step s = Step.builder().id("calico").phase(Phase.POD_NETWORK).description("calico")
         .addManifests(Manifest.of("calico", CONFIG_V1)).build();
-    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client), Retries.none(), Duration.ofSeconds(1));
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(client), Duration.ofSeconds(1));
 
     assertThatThrownBy(() -> runner.run(s, new StepContext(new Redactor())))
         .hasMessageContaining("join-credentials step must run first");
@@ -192,7 +189,7 @@ class KubernetesApiTest {
         .build()).create();
     StepContext ctx = new StepContext(new Redactor());
     ctx.putSecret(Bootstrap.ADMIN_KUBECONFIG, "apiVersion: v1\nkind: Config\n");
-    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> k, Retries.none(), Duration.ofSeconds(10));
+    ApiStepRunner runner = new ApiStepRunner(kubeconfig -> k, Duration.ofSeconds(10));
     Thread operator = new Thread(() -> {
       try {
         Thread.sleep(700); // the API server and the operator catch up while the step waits

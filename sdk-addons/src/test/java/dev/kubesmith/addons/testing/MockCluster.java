@@ -1,7 +1,6 @@
 package dev.kubesmith.addons.testing;
 
 import dev.kubesmith.bootstrap.Bootstrap;
-import dev.kubesmith.exec.Retries;
 import dev.kubesmith.exec.StepContext;
 import dev.kubesmith.kube.ApiStepRunner;
 import dev.kubesmith.kube.KubernetesApi;
@@ -102,8 +101,7 @@ public final class MockCluster implements AutoCloseable {
     List<String> alreadyApplied = new ArrayList<>();
     Map<String, List<RecordedRequest>> requests = new LinkedHashMap<>();
     try (StandInControllers standIns = controllers ? StandInControllers.onEvents(client) : null;
-        ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(server.createClient()),
-            Retries.none(), readyTimeout)) {
+        ApiStepRunner runner = new ApiStepRunner(kubeconfig -> KubernetesApi.of(server.createClient()), readyTimeout)) {
       for (Step step : apiSteps(plan)) {
         if (runner.alreadyDone(step, ctx)) {
           alreadyApplied.add(step.id());
