@@ -64,7 +64,18 @@ public final class HostConnection implements AutoCloseable {
     String shown = redactor.redact(command);
     LOG.debug("{}$ {}", host, shown);
     long start = System.nanoTime();
-    try (Session session = client.startSession()) {
+    Session opened;
+    try {
+      opened = client.startSession();
+    } catch (IllegalStateException closed) {
+      // sshj found the connection closed (its peer went away since the last command): nothing ran,
+      // so this is a dropped connection the step may be retried over, not a failure of the command
+      throw new SshException(host, SshException.Kind.CONNECT, "the connection was gone before `" + shown
+          + "` could start (nothing ran): " + closed.getMessage(), closed);
+    } catch (IOException e) {
+      throw new SshException(host, SshConnector.kindOf(e), "failed to run '" + shown + "': " + e.getMessage(), e);
+    }
+    try (Session session = opened) {
       Session.Command cmd = session.exec(wrap(command));
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       Thread drain = new Thread(() -> copy(cmd.getErrorStream(), err, logOutput ? "stderr" : null),

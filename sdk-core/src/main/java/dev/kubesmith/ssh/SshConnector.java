@@ -98,7 +98,7 @@ public final class SshConnector implements AutoCloseable {
         client.connect(t.address(), t.port());
         noDelay(client);
       } else {
-        tunnel = bastionClient().newDirectConnection(target.address(), target.port());
+        tunnel = tunnel(target);
         client.connectVia(tunnel);
       }
       client.authPublickey(target.user(), keys(client));
@@ -110,6 +110,28 @@ public final class SshConnector implements AutoCloseable {
         closeQuietly(tunnel);
       }
       throw failure(target.name(), e, verifier);
+    }
+  }
+
+  /**
+   * A tunnel through the bastion. When the bastion's connection died since it was last used (its
+   * sshd killed, the network cut) sshj may not have noticed yet and refuses with "Not connected" or
+   * a transport error: the connection is made again, once. A channel the bastion refuses (the
+   * target unreachable from it) is no such failure and keeps the connection other tunnels use.
+   */
+  private DirectConnection tunnel(SshTarget target) throws IOException {
+    SSHClient used = bastionClient();
+    try {
+      return used.newDirectConnection(target.address(), target.port());
+    } catch (IllegalStateException | TransportException dead) {
+      LOG.debug("{}: the connection to the bastion died ({}); connecting again", target.name(), dead.getMessage());
+      synchronized (this) {
+        if (bastionClient == used) {
+          close(bastionClient);
+          bastionClient = null;
+        }
+      }
+      return bastionClient().newDirectConnection(target.address(), target.port());
     }
   }
 

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 11: the API client and its SSH forward follow the bastion connection when it is made again. */
+/**
+ * Issue 11: SSH connections dropped between steps. The API client and its SSH forward follow the
+ * bastion connection when it is made again; a host's own connection is made again for its next step.
+ */
 class BastionDropTest {
   private static Step configMap(String name, String... deps) {
     return Step.builder().id(name).phase(Phase.ADDONS).description(name).addDependsOn(deps)
@@ -67,13 +70,56 @@ class BastionDropTest {
     }
   }
 
-  /** Kills, by PID, the bastion's sshd processes of the established connections on port 22. */
+  /**
+   * A plain SSH drop of a host's own connection (not the bastion's) between two of its steps: the
+   * next step's first attempt meets the dead connection, the step is retried over a new one, and
+   * nothing that was done is done again.
+   */
+  @Test
+  void aHostStepAfterItsHostsConnectionDroppedIsRetriedOverANewOneAndNothingIsRedone() {
+    try (Sandbox sandbox = Sandbox.builder().host("bastion", "198.18.4.10", Role.BASTION)
+        .host("master1", "198.18.4.31", Role.MASTER).host("worker1", "198.18.4.41", Role.WORKER).build().start()) {
+      java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
+      BuildListener dropWorkerSession = new BuildListener() {
+        @Override
+        public void stepStarted(Step step) {
+          if (step.id().equals("b@worker1") && killed.compareAndSet(false, true)) {
+            killSshSessions(sandbox.host("worker1"));
+          }
+        }
+
+        @Override
+        public void stepRetried(Step step, int attempt, java.time.Duration wait, Throwable error) {
+          retries.incrementAndGet();
+        }
+      };
+      SandboxBuild build = SandboxBuild.on(sandbox).listener(dropWorkerSession).retries(SandboxBuild.QUICK_RETRIES);
+
+      BuildResult r = build.run(
+          Step.builder().id("a@worker1").phase(Phase.PREPARE_HOSTS).host("worker1").description("a")
+              .addCommands("echo a >> /root/runs").build(),
+          Step.builder().id("b@worker1").phase(Phase.PREPARE_HOSTS).host("worker1").description("b").addDependsOn("a@worker1")
+              .check("grep -qx b /root/runs").addCommands("echo b >> /root/runs").build());
+
+      assertThat(killed).isTrue();
+      assertThat(r.ran()).containsExactly("a@worker1", "b@worker1");
+      assertThat(retries).as("b retried once, over a new connection").hasValue(1);
+      assertThat(sandbox.host("worker1").readFile("/root/runs")).isEqualTo("a\nb\n");
+    }
+  }
+
   private static void killSshSessions(Sandbox sandbox) {
+    killSshSessions(sandbox.bastion());
+  }
+
+  /** Kills, by PID, the host's sshd processes of the established connections on port 22. */
+  private static void killSshSessions(dev.kubesmith.testkit.SandboxHost host) {
     // under a loaded machine the session may still be coming up: look for up to 10 s
     String ss = "";
     List<String> pids = new java.util.ArrayList<>();
     for (long end = System.nanoTime() + 10_000_000_000L; pids.isEmpty() && System.nanoTime() < end; ) {
-      ss = sandbox.bastion().exec("ss", "-Htnp", "state", "established", "( sport = :22 )").stdout();
+      ss = host.exec("ss", "-Htnp", "state", "established", "( sport = :22 )").stdout();
       Matcher m = Pattern.compile("pid=(\\d+)").matcher(ss);
       while (m.find()) {
         pids.add(m.group(1));
@@ -87,12 +133,12 @@ class BastionDropTest {
         }
       }
     }
-    assertThat(pids).as("sshd sessions on the bastion: %s", ss).isNotEmpty();
+    assertThat(pids).as("sshd sessions on %s: %s", host.name(), ss).isNotEmpty();
     String[] kill = new String[pids.size() + 2];
     kill[0] = "kill";
     kill[1] = "-9";
     System.arraycopy(pids.toArray(String[]::new), 0, kill, 2, pids.size());
-    sandbox.bastion().exec(kill);
+    host.exec(kill);
     assertThat(Arrays.asList(kill)).hasSizeGreaterThan(2);
   }
 }
