@@ -78,6 +78,10 @@ class StandInControllersTest {
       api.apply(Manifest.of("objects", OBJECTS));
 
       api.waitReady(WAITS.stream().map(Readiness::parse).toList(), Duration.ofSeconds(10));
+      // the waits can see the last status before the controller thread has counted its update
+      for (long end = System.nanoTime() + 2_000_000_000L; controllers.marked() < 4 && System.nanoTime() < end; ) {
+        Thread.onSpinWait();
+      }
       assertThat(controllers.marked()).isEqualTo(4);
     }
   }
