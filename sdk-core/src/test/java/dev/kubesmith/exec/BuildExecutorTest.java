@@ -222,7 +222,6 @@ class BuildExecutorTest {
     FakeRunner runner = new FakeRunner();
     runner.behaviour = (s, n) -> {
       if (s.id().equals("bad")) {
-        failed.countDown();
         throw new StepFailedException("h1", "bad", "exit 3", 3, "", null);
       }
       if (s.id().equals("slow")) {
@@ -235,7 +234,15 @@ class BuildExecutorTest {
     };
     Plan plan = plan(step("bad", "h1"), step("slow", "h2"), step("after-slow", "h2", "slow"));
 
-    assertThatThrownBy(() -> executor(runner, 4, BuildListener.NONE).execute(plan, Journal.inMemory()))
+    // "slow" finishes once the executor has recorded the failure (stepFailed), not merely once
+    // "bad" threw: a step that completes before the failure is known may still release its dependents
+    BuildListener onFailure = new BuildListener() {
+      @Override
+      public void stepFailed(Step step, Throwable error) {
+        failed.countDown();
+      }
+    };
+    assertThatThrownBy(() -> executor(runner, 4, onFailure).execute(plan, Journal.inMemory()))
         .isInstanceOf(BuildFailedException.class).hasMessageContaining("bad");
 
     assertThat(runner.ran).containsExactly("slow");
