@@ -62,8 +62,6 @@ public final class BuildExecutor {
     return context;
   }
 
-  private volatile java.util.function.Consumer<Step> beforeEachStep = step -> { };
-
   /** Stops starting steps; running steps finish, then {@link #execute} throws a cancelled failure. */
   public void cancel() {
     cancelRequested = true;
@@ -84,7 +82,6 @@ public final class BuildExecutor {
    * further step starts.
    */
   public BuildResult execute(Plan plan, Journal journal, java.util.function.Consumer<Step> beforeEachStep) {
-    this.beforeEachStep = beforeEachStep;
     long start = System.nanoTime();
     List<Step> steps = plan.steps();
     Map<String, Integer> waiting = new HashMap<>();
@@ -122,7 +119,7 @@ public final class BuildExecutor {
               pool.execute(() -> {
                 Retries.GaveUp error = null;
                 try {
-                  runOne(s, journal, ran, skipped);
+                  runOne(s, journal, ran, skipped, beforeEachStep);
                 } catch (Retries.RetriesExhausted e) {
                   error = e.gaveUp();
                 } catch (Throwable t) {
@@ -201,7 +198,8 @@ public final class BuildExecutor {
         || (s.captures().isEmpty() && s.facts().isEmpty() && journal.isDone(s))).count();
   }
 
-  private void runOne(Step s, Journal journal, List<String> ran, List<String> skipped) {
+  private void runOne(Step s, Journal journal, List<String> ran, List<String> skipped,
+      java.util.function.Consumer<Step> beforeEachStep) {
     // secrets and facts are not journaled: steps reading them run on every apply
     boolean capturesSecrets = !s.captures().isEmpty() || !s.facts().isEmpty();
     if (!capturesSecrets && journal.isDone(s)) {

@@ -40,7 +40,7 @@ public final class ClusterLock implements AutoCloseable {
   private Thread holder;
   private String token;
   private final String host;
-  /** How to take the lock again when its session dropped; null for a lock that cannot (see {@link #requireHeld}). */
+  /** How the lock was taken, to take it again when its session dropped (see {@link #requireHeld}). */
   private final Retake retake;
 
   private record Retake(SshConnector connector, SshTarget master, String what, Retries retries, Duration patience) {}
@@ -65,35 +65,36 @@ public final class ClusterLock implements AutoCloseable {
   }
 
   public static ClusterLock acquire(SshConnector connector, SshTarget master, String what, Retries retries, Duration wait) {
-    ClusterLock taken = take(connector, master, what, retries, wait);
-    return new ClusterLock(taken.connection, taken.holder, taken.token, taken.host,
-        new Retake(connector, master, what, retries, wait));
+    return take(new Retake(connector, master, what, retries, wait));
   }
 
-  private static ClusterLock take(SshConnector connector, SshTarget master, String what, Retries retries, Duration wait) {
+  private static ClusterLock take(Retake how) {
+    SshConnector connector = how.connector();
+    SshTarget master = how.master();
     HostConnection c;
     try {
       // as every retry line: redacted (an SSH error may quote what the host printed)
-      c = retries.run(() -> connector.connect(master), (n, pause, error) -> LOG.info("{}: retrying in {} ms: {}",
+      c = how.retries().run(() -> connector.connect(master), (n, pause, error) -> LOG.info("{}: retrying in {} ms: {}",
           master.name(), pause.toMillis(), connector.redactor().redact(String.valueOf(error.getMessage()))), () -> false);
     } catch (Retries.RetriesExhausted e) {
       Throwable cause = e.gaveUp().error();
-      throw new BuildFailedException("cannot take the cluster lock on " + master.name() + ": " + connector.redactor().redact(String.valueOf(cause.getMessage()))
-          + "; no step ran: " + Fault.of(cause).advice(), cause, java.util.List.of(), false);
+      throw new BuildFailedException("cannot take the cluster lock on " + master.name() + ": "
+          + connector.redactor().redact(String.valueOf(cause.getMessage())) + "; no step ran: " + Fault.of(cause).advice(), cause, java.util.List.of(), false);
     }
     try {
-      return acquire(c, master.name(), what, wait);
+      return acquire(c, master.name(), how);
     } catch (RuntimeException e) {
       c.close();
       throw e;
     }
   }
 
-  private static ClusterLock acquire(HostConnection c, String host, String what, Duration wait) {
+  private static ClusterLock acquire(HostConnection c, String host, Retake how) {
+    String what = how.what();
     String token = UUID.randomUUID().toString();
     String info = "holder=" + token + " operator=" + operatorHost() + " pid=" + ProcessHandle.current().pid()
         + " user=" + System.getProperty("user.name") + " started=" + Instant.now() + " for=" + what.replaceAll("\\s+", "_");
-    Instant deadline = Instant.now().plus(wait);
+    Instant deadline = Instant.now().plus(how.patience());
     while (true) {
       AtomicReference<Object> ended = new AtomicReference<>();
       Thread t = new Thread(() -> {
@@ -108,7 +109,7 @@ public final class ClusterLock implements AutoCloseable {
       String seen = awaitHolder(c, token, t, ended);
       if (seen == null) {
         LOG.debug("{}: cluster lock {} taken ({})", host, LOCK_FILE, info);
-        return new ClusterLock(c, t, token, host, null);
+        return new ClusterLock(c, t, token, host, how);
       }
       if (Instant.now().isAfter(deadline)) {
         throw new BuildLockedException(host, LOCK_FILE, seen);
@@ -191,7 +192,7 @@ public final class ClusterLock implements AutoCloseable {
    * step instead of working beside another operator. Called before every step of a build.
    */
   public synchronized void requireHeld(String nextStep) {
-    if (holder.isAlive() || retake == null) {
+    if (holder.isAlive()) {
       return;
     }
     LOG.warn("{}: the cluster lock's SSH session ended (the connection to {} dropped); taking the lock again"
@@ -199,7 +200,7 @@ public final class ClusterLock implements AutoCloseable {
     connection.close();
     ClusterLock again;
     try {
-      again = take(retake.connector(), retake.master(), retake.what(), retake.retries(), retake.patience());
+      again = take(retake);
     } catch (BuildLockedException e) {
       throw BuildLockedException.lostBefore(nextStep, host, e);
     }

@@ -73,8 +73,7 @@ final class PlanRenderer {
    */
   private static Map<String, String> write(Plan plan, Path dir) throws IOException {
     Map<String, String> written = new TreeMap<>();
-    Map<String, Path> firstCopy = new IdentityHashMap<>();
-    Map<String, String> digests = new IdentityHashMap<>();
+    Map<String, Written> shared = new IdentityHashMap<>();
     // streamed to disk: for a plan of 10,000 hosts these texts alone do not fit a 256 MB heap
     written.put("plan.json", stream(dir.resolve("plan.json"), out -> writeJson(plan, out)));
     written.put("plan.md", stream(dir.resolve("plan.md"), out -> {
@@ -87,33 +86,37 @@ final class PlanRenderer {
       for (FileArtifact f : step.files()) {
         String host = step.host().orElseThrow(() ->
             new IllegalStateException("cluster step " + step.id() + " cannot write host files"));
-        put(dir, "hosts/" + host + f.path(), f.content(), written, firstCopy, digests);
+        put(dir, "hosts/" + host + f.path(), f.content(), written, shared);
       }
       for (Manifest m : step.manifests()) {
         if (!manifests.add(m.name())) {
           throw new IllegalStateException("two manifests are named " + m.name());
         }
-        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written, firstCopy, digests);
+        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written, shared);
       }
     }
     return written;
   }
 
+  /** The first file written with a content, and the content's SHA-256. */
+  private record Written(Path file, String sha) {}
+
   private static void put(Path dir, String relative, String content, Map<String, String> written,
-      Map<String, Path> firstCopy, Map<String, String> digests) throws IOException {
+      Map<String, Written> shared) throws IOException {
     Path p = dir.resolve(relative).normalize();
     if (!p.startsWith(dir)) {
       throw new IllegalStateException("plan file " + relative + " is outside the plan directory");
     }
     Files.createDirectories(p.getParent());
-    Path first = firstCopy.get(content);
-    if (first != null && link(p, first)) {
-      written.put(relative, digests.get(content));
+    Written first = shared.get(content);
+    if (first != null && link(p, first.file())) {
+      written.put(relative, first.sha());
     } else {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
       Files.write(p, bytes);
-      firstCopy.putIfAbsent(content, p);
-      written.put(relative, digests.computeIfAbsent(content, c -> PlanMarker.sha256(bytes)));
+      String sha = first != null ? first.sha() : PlanMarker.sha256(bytes);
+      shared.putIfAbsent(content, new Written(p, sha));
+      written.put(relative, sha);
     }
   }
 

@@ -73,7 +73,7 @@ public final class HostConnection implements AutoCloseable {
       throw new SshException(host, SshException.Kind.CONNECT, "the connection was gone before `" + shown
           + "` could start (nothing ran): " + closed.getMessage(), closed);
     } catch (IOException e) {
-      throw new SshException(host, SshConnector.kindOf(e), "failed to run '" + shown + "': " + e.getMessage(), e);
+      throw failure(shown, e);
     }
     try (Session session = opened) {
       Session.Command cmd = session.exec(wrap(command));
@@ -122,11 +122,16 @@ public final class HostConnection implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new SshException(host, SshException.Kind.OTHER, "interrupted while running: " + shown, e);
     } catch (IOException e) {
-      if (SshConnector.isUnanswered(e)) {
-        throw unresponsive("running `" + shown + "`", e);
-      }
-      throw new SshException(host, SshConnector.kindOf(e), "failed to run '" + shown + "': " + e.getMessage(), e);
+      throw failure(shown, e);
     }
+  }
+
+  /** A failure of the connection while starting or running {@code shown}: a silent host, or its kind. */
+  private SshException failure(String shown, IOException e) {
+    if (SshConnector.isUnanswered(e)) {
+      return unresponsive("running `" + shown + "`", e);
+    }
+    return new SshException(host, SshConnector.kindOf(e), "failed to run '" + shown + "': " + e.getMessage(), e);
   }
 
   /** The host went silent: say so, and that what ran there may still be running. */
