@@ -34,6 +34,13 @@ final class CliFixes implements Function<Problem, Problem> {
       "ssh.bastion", "--bastion",
       "ssh.user", "--ssh-user",
       "hosts", "--inventory");
+  /** Component settings (components[NAME].settings.SETTING) the CLI sets from an option, by setting. */
+  private static final Map<String, String> SETTING_OPTIONS = Map.of(
+      "ingressNodes", "--ingress-nodes",
+      "domain", "--domain",
+      "privateInterface", "--lb-private-interface",
+      "publicInterface", "--lb-public-interface");
+  private static final Pattern COMPONENT_SETTING = Pattern.compile("components\\[[^\\]]+\\]\\.settings\\.(\\w+)");
   private final Map<Pattern, Function<MatchResult, String>> fixes = new LinkedHashMap<>();
 
   private CliFixes(Inventory.Format format) {
@@ -56,6 +63,14 @@ final class CliFixes implements Function<Problem, Problem> {
     rule("Cluster\\.ha\\(\\)", m -> "an HA cluster (3 or more " + masters + " and 2 " + lbs + ")");
     rule("hostNetwork\\((\"[^\"]*\"|\\.\\.\\.)\\)", m -> "an address in the hosts' network (the CLI takes the host"
         + " networks from the inventory's addresses)");
+    rule("(?:Traefik\\.defaults\\(\\)\\.)?(?:with(?:Ingress)?|on)Nodes\\(([^)]*)\\)", m -> "--ingress-nodes " + names(m.group(1)));
+    rule("with(Private|Public)Interface\\(\"([^\"]*)\"\\)", m -> "--lb-" + m.group(1).toLowerCase(java.util.Locale.ROOT)
+        + "-interface " + m.group(2));
+    rule("\\bdomain\\(\"([^\"]*)\"\\)", m -> "--domain " + m.group(1));
+    rule("\\bdomain\\(\\.\\.\\.\\)", m -> "--domain");
+    rule("drop the setting", m -> "drop the option");
+    // a Java list, e.g. [master1, worker1]: the CLI takes names separated by commas
+    rule("\\[([\\w.-]+(?:, [\\w.-]+)+)\\]", m -> m.group(1).replace(", ", ","));
     rule("load an inventory with Inventory\\.load\\(path\\) and pass it to inventory\\(\\.\\.\\.\\)",
         m -> "give the hosts with --inventory FILE");
     if (ini) {
@@ -87,6 +102,12 @@ final class CliFixes implements Function<Problem, Problem> {
     return ProblemReport.lines(problems.stream().map(this).toList());
   }
 
+  /** "worker1", "worker2" -> worker1,worker2 */
+  private static String names(String javaArgs) {
+    return String.join(",", java.util.Arrays.stream(javaArgs.split(",")).map(a -> a.strip().replace("\"", ""))
+        .filter(a -> !a.isEmpty()).toList());
+  }
+
   private void rule(String regex, Function<MatchResult, String> to) {
     fixes.put(Pattern.compile(regex), to);
   }
@@ -94,9 +115,9 @@ final class CliFixes implements Function<Problem, Problem> {
   @Override
   public Problem apply(Problem p) {
     String field = OPTIONS.getOrDefault(p.field(), p.field());
-    if (p.field().startsWith("components[keepalived].settings.")) {
-      field = p.field().toLowerCase(java.util.Locale.ROOT).contains("public") ? "--lb-public-interface"
-          : "--lb-private-interface";
+    Matcher setting = COMPONENT_SETTING.matcher(p.field());
+    if (setting.matches()) {
+      field = SETTING_OPTIONS.getOrDefault(setting.group(1), p.field());
     }
     return new Problem(field, p.value(), p.reason(), fix(p.fix()));
   }

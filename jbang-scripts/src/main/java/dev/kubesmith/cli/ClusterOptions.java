@@ -224,26 +224,10 @@ final class ClusterOptions {
           + "(a single-master cluster); drop the option, or add two hosts with role lb");
       return Optional.empty();
     }
-    // checked here so the error names the option: the setters only store, and build() would name the spec's field
-    boolean bad = false;
-    for (String[] o : new String[][] {{"--lb-private-interface", lbPrivateInterface}, {"--lb-public-interface", lbPublicInterface}}) {
-      if (o[1] != null && !dev.kubesmith.network.internal.Interfaces.NAME.matcher(o[1].trim()).matches()) {
-        failures.add(KubesmithCli.INVALID_INPUT, o[0] + ": " + o[1] + " is not a network interface name; write the name "
-            + "`ip link` shows on the load balancers, e.g. ens18, or drop the option to use each one's own");
-        bad = true;
-      }
-    }
-    if (bad) {
-      return Optional.empty();
-    }
-    try {
-      LoadBalancerPair lb = LoadBalancerPair.defaults();
-      lb = lbPrivateInterface == null ? lb : lb.withPrivateInterface(lbPrivateInterface.trim());
-      return Optional.of(lbPublicInterface == null ? lb : lb.withPublicInterface(lbPublicInterface.trim()));
-    } catch (IllegalArgumentException e) {
-      failures.add(KubesmithCli.INVALID_INPUT, option + ": " + e.getMessage());
-      return Optional.empty();
-    }
+    // the setters only store; a bad name comes back from build() and CliFixes names the option
+    LoadBalancerPair lb = LoadBalancerPair.defaults();
+    lb = lbPrivateInterface == null ? lb : lb.withPrivateInterface(lbPrivateInterface.trim());
+    return Optional.of(lbPublicInterface == null ? lb : lb.withPublicInterface(lbPublicInterface.trim()));
   }
 
   private Traefik traefik() {

@@ -105,7 +105,7 @@ class AddonsOptionTest {
     assertThat(noTraefik.exitCode()).isEqualTo(1);
     assertThat(noTraefik.err()).contains("--ingress-nodes: places Traefik, but --addons has no traefik");
     assertThat(unknown.exitCode()).isEqualTo(1);
-    assertThat(unknown.err()).contains("ingressNodes = worker9: is not a host of the spec");
+    assertThat(unknown.err()).contains("--ingress-nodes = worker9: is not a host of the spec");
     assertThat(tmp).isEmptyDirectory();
   }
 

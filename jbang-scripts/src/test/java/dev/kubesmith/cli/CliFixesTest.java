@@ -65,4 +65,36 @@ class CliFixesTest {
     assertThat(run.err()).contains("use 3 hosts with role master or 5 hosts with role master")
         .doesNotContain("masters(3)");
   }
+
+  /** Java that a CLI user cannot type: a setter call, a factory, a list's toString, a spec field path. */
+  private static final java.util.regex.Pattern JAVA = java.util.regex.Pattern.compile(
+      "[a-z][A-Za-z]+\\((\"|\\.\\.\\.|\\))|[A-Z][a-z]+\\.[a-z]+[A-Za-z]*\\(|\\[[\\w.-]+, [\\w.-]+|components\\[|settings\\.");
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "--addons traefik --ingress-nodes worker9",
+      "--addons traefik --ingress-nodes ,worker1",
+      "--addons traefik --ingress-nodes lb1",
+      "--addons traefik --ingress-nodes worker1,worker1",
+      "--lb-private-interface eth0/1",
+      "--lb-public-interface a-name-longer-than-fifteen",
+      "--lb-private-interface eth0/1 --lb-public-interface eth 1",
+      "--addons traefik,kube-prometheus,logging --domain Not_A_Domain",
+      "--pod-cidr 10.0.0.0/33",
+      "--service-cidr 8.8.0.0/16"})
+  void everyOptionErrorNamesTheOptionAndAFixInCliTerms(String options) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("plan", "--inventory",
+        CliRun.sample("clustera_hosts").toString(), "--vip", "192.168.4.100", "--public-vip", "203.0.113.100",
+        "--mirror", CliRun.mirror().toString(), "--out", tmp.resolve("out").toString()));
+    args.addAll(java.util.List.of(options.split(" (?=--)")).stream()
+        .flatMap(o -> java.util.stream.Stream.of(o.split(" ", 2))).toList());
+
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(KubesmithCli.INVALID_INPUT);
+    String option = options.split(" ")[0].equals("--addons") ? options.split(" ")[2] : options.split(" ")[0];
+    assertThat(run.err()).as("names %s", option).contains(option);
+    run.err().lines().forEach(line -> assertThat(JAVA.matcher(line).find()).as("Java in the CLI's error: %s", line).isFalse());
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
 }

@@ -38,7 +38,7 @@ class LbInterfaceOptionTest {
         "--lb-private-interface", "eth0/1");
 
     assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
-    assertThat(run.err()).contains("--lb-private-interface: ").contains("eth0/1");
+    assertThat(run.err()).contains("--lb-private-interface = eth0/1: is not a network interface name");
   }
 
   @Test
