@@ -62,10 +62,13 @@ class HaClusterWithAddonsApplyTest {
   }
 
   static Cluster cluster(Traefik traefik) {
+    return cluster(traefik, Logging.efk().domain(DOMAIN), KubePrometheus.defaults().domain(DOMAIN));
+  }
+
+  static Cluster cluster(Traefik traefik, Logging logging, KubePrometheus monitoring) {
     return Cluster.ha().name("e2e-addons").inventory(sandbox.inventory()).vip(VIP).publicVip(HaSandbox.PUBLIC_VIP)
         .ssh(sandbox.ssh())
-        .addons(Logging.efk().domain(DOMAIN), KubePrometheus.defaults().domain(DOMAIN), traefik.domain(DOMAIN),
-            RookCeph.defaults())
+        .addons(logging, monitoring, traefik.domain(DOMAIN), RookCeph.defaults())
         .build();
   }
 
@@ -86,8 +89,10 @@ class HaClusterWithAddonsApplyTest {
 
   @Test
   @Order(1)
-  void buildsTheHaClusterWithStorageIngressMonitoringAndLogging() {
-    BuildResult result = cluster(Traefik.defaults()).apply(options());
+  void buildsTheHaClusterWithStorageIngressMonitoringAndLogging() throws Exception {
+    Logging logging = Logging.efk().domain(DOMAIN);
+    KubePrometheus monitoring = KubePrometheus.defaults().domain(DOMAIN);
+    BuildResult result = cluster(Traefik.defaults(), logging, monitoring).apply(options());
 
     assertThat(result.ran()).contains("rook-ceph-crds", "traefik", "kube-prometheus-setup", "logging")
         .containsSubsequence("calico", "rook-ceph-crds", "kube-prometheus-setup");
@@ -103,6 +108,10 @@ class HaClusterWithAddonsApplyTest {
     assertThat(api.client().apps().statefulSets().inNamespace("logging").list().getItems()).isNotEmpty();
     assertThat(api.client().apps().daemonSets().inNamespace("traefik").withName("traefik").get()).isNotNull();
     assertThat(ingressServers("198.18.4.21")).containsExactly("master1", "master2", "master3");
+    List<String> passwords = new java.util.ArrayList<>(logging.basicAuth().orElseThrow().generatedPasswords().values());
+    passwords.addAll(monitoring.basicAuth().orElseThrow().generatedPasswords().values());
+    assertThat(passwords).hasSize(2).allSatisfy(p -> assertThat(p).isNotBlank());
+    StateFiles.assertHoldNone(state, passwords);
   }
 
   @Test

@@ -53,6 +53,7 @@ class SingleMasterBackupApplyTest {
               assertThat(bsl.get("spec", "config", "s3Url").toString()).startsWith("http://minio."));
       String log = Files.readString(Path.of(System.getProperty("kubesmith.test.log")));
       assertThat(log).as("the MinIO root password never reaches the log").doesNotContain(generated);
+      StateFiles.assertHoldNone(state, java.util.List.of(generated));
 
       BuildResult second = cluster.apply(ApplyOptions.defaults().stateDirectory(state));
       assertThat(second.ran()).as("only the facts and the steps that read secrets run again")
