@@ -44,9 +44,10 @@ public final class Bootstrap {
 
   public static void contribute(PlanContext ctx) {
     ClusterSpec spec = ctx.spec();
+    java.util.function.Function<Host, String> hostsBlocks = HostPreparation.hostsBlocks(spec);
     for (Host h : spec.hosts()) {
       ctx.add(facts(h));
-      ctx.add(prepare(spec, h));
+      ctx.add(prepare(spec, h, hostsBlocks.apply(h)));
     }
     Host first = spec.masters().get(0);
     ctx.add(Step.builder().id(initId(spec)).phase(Phase.CONTROL_PLANE).host(first.name())
@@ -102,9 +103,9 @@ public final class Bootstrap {
         + " fix the " + which + " IP of " + h.name() + " in the inventory, or configure " + ip + " on the host' >&2; exit 1; }";
   }
 
-  private static Step prepare(ClusterSpec spec, Host h) {
+  private static Step prepare(ClusterSpec spec, Host h, String hostsBlock) {
     List<FileArtifact> files = new ArrayList<>();
-    files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, HostPreparation.hostsBlock(spec, h)));
+    files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, hostsBlock));
     files.add(FileArtifact.of(HostPreparation.HOST_NAME_FILE, HostPreparation.hostName(h)));
     if ("node".equals(HostPreparation.mode(h))) {
       // Load balancer sysctls (ip_nonlocal_bind) belong to the load balancer component.

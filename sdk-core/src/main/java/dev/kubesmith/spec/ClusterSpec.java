@@ -54,19 +54,23 @@ public interface ClusterSpec {
     return hosts().stream().filter(h -> h.has(role)).toList();
   }
 
+  @Value.Lazy
   default List<Host> masters() {
     return withRole(Role.MASTER);
   }
 
+  @Value.Lazy
   default List<Host> workers() {
     return withRole(Role.WORKER);
   }
 
+  @Value.Lazy
   default List<Host> loadBalancers() {
     return withRole(Role.LB);
   }
 
   /** Masters and workers: the hosts that become Kubernetes nodes. */
+  @Value.Lazy
   default List<Host> nodes() {
     return hosts().stream().filter(h -> h.has(Role.MASTER) || h.has(Role.WORKER)).toList();
   }
