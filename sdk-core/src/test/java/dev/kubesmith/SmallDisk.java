@@ -18,8 +18,13 @@ public final class SmallDisk implements AutoCloseable {
 
   /** Mounts a 64 KiB tmpfs at {@code parent/disk}. */
   public static SmallDisk mount(Path parent) throws Exception {
+    return mount(parent, "64k");
+  }
+
+  /** Mounts a tmpfs of the size given (tmpfs's syntax: 64k, 1m) at {@code parent/disk}. */
+  public static SmallDisk mount(Path parent, String size) throws Exception {
     Path disk = Files.createDirectory(parent.resolve("disk"));
-    run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString());
+    run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", disk.toString());
     return new SmallDisk(disk);
   }
 

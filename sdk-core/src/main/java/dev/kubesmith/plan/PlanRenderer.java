@@ -69,11 +69,12 @@ final class PlanRenderer {
    * Writes the plan's files and returns them, relative to dir, with their contents' SHA-256. A content
    * many hosts share (the same String, e.g. the firewall's set of every inventory address) is written
    * and hashed once; the other hosts' copies are hard links to it, so the bytes written and the heap
-   * grow with the host count, not with its square (see docs/BENCHMARKS.md).
+   * grow with the host count, not with its square (see docs/BENCHMARKS.md). Hosts are written by
+   * {@link #WRITERS} threads, each host's tree by one of them: creating files and directories is
+   * kernel work, and it runs on more than one core.
    */
   private static Map<String, String> write(Plan plan, Path dir) throws IOException {
-    Map<String, String> written = new TreeMap<>();
-    Map<String, Written> shared = new IdentityHashMap<>();
+    Map<String, String> written = new java.util.concurrent.ConcurrentHashMap<>();
     // streamed to disk: for a plan of 10,000 hosts these texts alone do not fit a 256 MB heap
     written.put("plan.json", stream(dir.resolve("plan.json"), out -> writeJson(plan, out)));
     written.put("plan.md", stream(dir.resolve("plan.md"), out -> {
@@ -81,42 +82,120 @@ final class PlanRenderer {
       writeMarkdown(plan, w);
       w.flush();
     }));
+    Shared shared = new Shared();
     Set<String> manifests = new HashSet<>();
+    Map<String, List<FileArtifact>> byHost = new LinkedHashMap<>();
     for (Step step : plan.steps()) {
       for (FileArtifact f : step.files()) {
         String host = step.host().orElseThrow(() ->
             new IllegalStateException("cluster step " + step.id() + " cannot write host files"));
-        put(dir, "hosts/" + host + f.path(), f.content(), written, shared);
+        byHost.computeIfAbsent(host, h -> new java.util.ArrayList<>()).add(f);
       }
       for (Manifest m : step.manifests()) {
         if (!manifests.add(m.name())) {
           throw new IllegalStateException("two manifests are named " + m.name());
         }
-        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written, shared);
+        put(dir, "cluster/" + m.name() + ".yaml", m.yaml(), written, shared, new HashSet<>());
       }
     }
-    return written;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(WRITERS, r -> {
+      Thread t = new Thread(r, "kubesmith-plan-render");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<?>> hosts = new java.util.ArrayList<>();
+      byHost.forEach((host, files) -> hosts.add(pool.submit(() -> {
+        Set<Path> dirs = new HashSet<>(); // made already: createDirectories costs a mkdir and a stat per call
+        for (FileArtifact f : files) {
+          put(dir, "hosts/" + host + f.path(), f.content(), written, shared, dirs);
+        }
+        return null;
+      })));
+      for (java.util.concurrent.Future<?> h : hosts) {
+        join(h);
+      }
+    } finally {
+      // after a failure, no writer may still write into the staging directory that is deleted next
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+          throw new IOException("the plan's writer threads did not stop within a minute");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return new TreeMap<>(written);
+  }
+
+  /** Threads that write the hosts' trees. */
+  static final int WRITERS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  private static void join(java.util.concurrent.Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("rendering the plan was interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   /** The first file written with a content, and the content's SHA-256. */
   private record Written(Path file, String sha) {}
 
+  /**
+   * The first file of each content (the same String instance), shared by the writer threads: the
+   * thread that claims a content writes it, the others wait for it and link to it.
+   */
+  private static final class Shared {
+    private final Map<String, java.util.concurrent.CompletableFuture<Written>> first =
+        java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+
+    /** Null when the caller claimed the content and must write it (then {@link #done} or {@link #failed}). */
+    java.util.concurrent.CompletableFuture<Written> claim(String content, java.util.concurrent.CompletableFuture<Written> mine) {
+      return first.putIfAbsent(content, mine);
+    }
+  }
+
   private static void put(Path dir, String relative, String content, Map<String, String> written,
-      Map<String, Written> shared) throws IOException {
+      Shared shared, Set<Path> dirs) throws IOException {
     Path p = dir.resolve(relative).normalize();
     if (!p.startsWith(dir)) {
       throw new IllegalStateException("plan file " + relative + " is outside the plan directory");
     }
-    Files.createDirectories(p.getParent());
-    Written first = shared.get(content);
-    if (first != null && link(p, first.file())) {
+    if (dirs.add(p.getParent())) {
+      Files.createDirectories(p.getParent());
+    }
+    java.util.concurrent.CompletableFuture<Written> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Written> there = shared.claim(content, mine);
+    if (there != null) {
+      Written first = there.join(); // its writer is writing it now, or failed (and so does this)
+      if (link(p, first.file())) {
+        written.put(relative, first.sha());
+        return;
+      }
+      Files.write(p, content.getBytes(StandardCharsets.UTF_8));
       written.put(relative, first.sha());
-    } else {
+      return;
+    }
+    try {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
       Files.write(p, bytes);
-      String sha = first != null ? first.sha() : PlanMarker.sha256(bytes);
-      shared.putIfAbsent(content, new Written(p, sha));
-      written.put(relative, sha);
+      Written w = new Written(p, PlanMarker.sha256(bytes));
+      mine.complete(w);
+      written.put(relative, w.sha());
+    } catch (IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
     }
   }
 

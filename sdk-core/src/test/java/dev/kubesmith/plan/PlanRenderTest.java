@@ -299,6 +299,32 @@ class PlanRenderTest {
   }
 
   @Test
+  void aDiskThatFillsUpWhileTheHostsAreWrittenLeavesNoHalfPlanAndNoStagingFiles() throws Exception {
+    // given: 400 hosts with a 4 KiB file of their own each, on a 1 MiB disk: the hosts' trees, written
+    // by several threads, do not fit
+    PlanBuilder builder = new PlanBuilder();
+    for (int i = 0; i < 400; i++) {
+      builder.add(Step.builder().id("own@h" + i).phase(Phase.PREPARE_HOSTS).host("h" + i).description("own")
+          .addFiles(FileArtifact.of("/etc/kubesmith/own", String.valueOf(i).repeat(4096 / String.valueOf(i).length())))
+          .build());
+    }
+    Plan plan = builder.build(SeedCluster.ha());
+    try (dev.kubesmith.SmallDisk disk = dev.kubesmith.SmallDisk.mount(tmp, "1m")) {
+      Path target = disk.dir().resolve("plan");
+
+      assertThatThrownBy(() -> plan.render(target)).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining(target.toString()).hasStackTraceContaining("No space left");
+
+      // then: no plan, and no staging directory with half of one: the disk is empty again
+      assertThat(target).doesNotExist();
+      assertThat(names(disk.dir())).isEmpty();
+      try (Stream<Path> s = Files.walk(disk.dir())) {
+        assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void refusesAClusterStepThatWritesHostFiles() {
     Plan plan = new PlanBuilder().add(Step.builder().id("api").phase(Phase.ADDONS).description("api")
         .addFiles(FileArtifact.of("/etc/x", "x")).build()).build(SeedCluster.ha());
