@@ -45,9 +45,11 @@ public final class Bootstrap {
   public static void contribute(PlanContext ctx) {
     ClusterSpec spec = ctx.spec();
     java.util.function.Function<Host, String> hostsBlocks = HostPreparation.hostsBlocks(spec);
+    Map<String, String> scripts = new java.util.HashMap<>(); // one text per host kind (mode)
     for (Host h : spec.hosts()) {
       ctx.add(facts(h));
-      ctx.add(prepare(spec, h, hostsBlocks.apply(h)));
+      String script = scripts.computeIfAbsent(HostPreparation.mode(h), m -> HostPreparation.script(spec, h));
+      ctx.add(prepare(spec, h, hostsBlocks.apply(h), script));
     }
     Host first = spec.masters().get(0);
     ctx.add(Step.builder().id(initId(spec)).phase(Phase.CONTROL_PLANE).host(first.name())
@@ -103,7 +105,7 @@ public final class Bootstrap {
         + " fix the " + which + " IP of " + h.name() + " in the inventory, or configure " + ip + " on the host' >&2; exit 1; }";
   }
 
-  private static Step prepare(ClusterSpec spec, Host h, String hostsBlock) {
+  private static Step prepare(ClusterSpec spec, Host h, String hostsBlock, String script) {
     List<FileArtifact> files = new ArrayList<>();
     files.add(FileArtifact.of(HostPreparation.HOSTS_BLOCK, hostsBlock));
     files.add(FileArtifact.of(HostPreparation.HOST_NAME_FILE, HostPreparation.hostName(h)));
@@ -115,7 +117,7 @@ public final class Bootstrap {
       files.add(FileArtifact.of(ContainerdConfig.VERSION2_FILE, ContainerdConfig.version2(spec)));
       files.add(FileArtifact.of(ContainerdConfig.VERSION3_FILE, ContainerdConfig.version3(spec)));
     }
-    files.add(FileArtifact.of(HostPreparation.SCRIPT, HostPreparation.script(spec, h), 0755));
+    files.add(FileArtifact.of(HostPreparation.SCRIPT, script, 0755));
     return Step.builder().id(prepareId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())
         .description("prepare " + h.name() + " as " + HostPreparation.mode(h) + ": hostname, /etc/hosts"
             + ("node".equals(HostPreparation.mode(h)) ? ", swap off, kernel modules, sysctl, containerd, kubelet/kubeadm/kubectl "
