@@ -10,6 +10,7 @@ declare -A PACKAGES=(
   [haproxy]=haproxy [keepalived]=keepalived [iptables-restore]=iptables [ipset]=ipset [shellcheck]=shellcheck
   [ip]=iproute2 [sshd]=openssh-server [ssh]=openssh-client [unshare]=util-linux [socat]=socat [curl]=curl
   [etcd]=etcd-server [etcdctl]=etcd-client [exportfs]=nfs-kernel-server [openssl]=openssl [sudo]=sudo
+  [debootstrap]=debootstrap [systemd-nspawn]=systemd-container [nsenter]=util-linux
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
@@ -25,6 +26,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$(id -u)" = 0 ]; then
+  # the real Debian 12 hosts' root filesystem (debootstrap, once; cached in /var/cache/kubesmith)
+  bash scripts/debian-root.sh
 fi
 if [ "$(id -u)" != 0 ]; then
   echo "test.sh: the tests that run haproxy, keepalived and iptables in network namespaces need root; they will fail without it" >&2
