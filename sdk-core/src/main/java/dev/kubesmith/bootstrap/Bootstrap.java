@@ -124,6 +124,7 @@ public final class Bootstrap {
             + spec.kubernetesVersion() + " held" : ""))
         .addDependsOn(Facts.stepId(h.name()))
         .files(files).addCommands(HostPreparation.SCRIPT).check(HostPreparation.SCRIPT + " --check")
+        .packages(HostPreparation.packages(spec, h))
         .estimate(Duration.ofSeconds("node".equals(HostPreparation.mode(h)) ? 120 : 10)).build();
   }
 

@@ -91,6 +91,21 @@ public final class HostPreparation {
     return h.privateIp() + ' ' + h.name() + '\n';
   }
 
+  /**
+   * The Debian packages prepare-host.sh installs on a host of this kind: on a node, containerd (the
+   * distribution's; Docker's containerd.io when its repository is configured instead), the tools to
+   * add the Kubernetes repository, and kubelet, kubeadm and kubectl at the spec's version; nothing
+   * on the other kinds.
+   */
+  public static List<String> packages(ClusterSpec spec, Host host) {
+    if (!"node".equals(mode(host))) {
+      return List.of();
+    }
+    String v = spec.kubernetesVersion() + "-*";
+    return List.of("containerd", "apt-transport-https", "ca-certificates", "curl", "gpg",
+        "kubelet=" + v, "kubeadm=" + v, "kubectl=" + v);
+  }
+
   public static String modules() {
     return "overlay\nbr_netfilter\n";
   }

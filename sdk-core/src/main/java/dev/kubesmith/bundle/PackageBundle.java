@@ -56,7 +56,12 @@ public final class PackageBundle {
    * @throws BundleException naming the package, source or tool when apt, dpkg-deb or gpg fails
    */
   public static Path compute(List<String> packages, List<String> sources, Path out) {
-    if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches("[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~-]+)?"))) {
+    return compute(packages, sources, out, Map.of());
+  }
+
+  /** As {@link #compute(List, List, Path)}, with more files (relative path to text) in the bundle and its manifest. */
+  public static Path compute(List<String> packages, List<String> sources, Path out, Map<String, String> files) {
+    if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches("[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~*-]+)?"))) {
       throw new BundleException("packages " + packages + ": give Debian package names (e.g. haproxy, or kubeadm=1.34.2-1.1)");
     }
     try {
@@ -69,6 +74,14 @@ public final class PackageBundle {
         List<Path> debs = download(packages, sources, work);
         writeRepository(out, debs);
         sign(out, work);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+          Path p = out.resolve(f.getKey()).normalize();
+          if (!p.startsWith(out) || Files.exists(p)) {
+            throw new BundleException("bundle file " + f.getKey() + " is outside the bundle or one of its own");
+          }
+          Files.createDirectories(p.getParent());
+          Files.writeString(p, f.getValue());
+        }
         writeManifest(out);
       } finally {
         deleteTree(work);
@@ -76,6 +89,30 @@ public final class PackageBundle {
       return out;
     } catch (IOException e) {
       throw new BundleException("cannot write the bundle into " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A signed flat repository (with its manifest) of exactly these .deb files, e.g. a site's own
+   * packages to name in {@link BundleSources}: {@code deb [signed-by=OUT/kubesmith-bundle.gpg] file:OUT ./}.
+   */
+  public static Path repository(List<Path> debs, Path out) {
+    try {
+      if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
+        throw new BundleException(out + " is not an empty directory: kubesmith writes a repository only into a new or empty one");
+      }
+      Files.createDirectories(out.resolve(POOL));
+      Path work = Files.createTempDirectory("kubesmith-bundle-gpg");
+      try {
+        writeRepository(out, debs);
+        sign(out, work);
+        writeManifest(out);
+      } finally {
+        deleteTree(work);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new BundleException("cannot write the repository into " + out + ": " + e.getMessage(), e);
     }
   }
 

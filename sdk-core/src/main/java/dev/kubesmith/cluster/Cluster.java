@@ -102,6 +102,27 @@ public final class Cluster {
   }
 
   /**
+   * Computes this cluster's offline bundle into a new (or empty) directory: the Debian packages
+   * its hosts install ({@link dev.kubesmith.plan.Step#packages()}) with their whole dependency
+   * closure from {@code sources}, as a signed apt repository, and {@value #IMAGES_FILE}, every container
+   * image the plan's manifests reference (fill your registry from it); a manifest lists every file
+   * with its SHA-256. Touches no host. Needs apt-get, dpkg-deb and gpg on this machine, which must
+   * run the hosts' release (Debian 12).
+   *
+   * <pre>{@code
+   * Path bundle = cluster.bundle(Path.of("bundle"), BundleSources.defaults(cluster.spec().kubernetesVersion()));
+   * }</pre>
+   */
+  public java.nio.file.Path bundle(java.nio.file.Path out, dev.kubesmith.bundle.BundleSources sources) {
+    Plan plan = plan();
+    return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(plan.packages()), sources.lines(), out,
+        java.util.Map.of(IMAGES_FILE, String.join("", plan.images().stream().map(i -> i + "\n").toList())));
+  }
+
+  /** The bundle's list of container images, one reference per line. */
+  public static final String IMAGES_FILE = "images.txt";
+
+  /**
    * Builds the cluster over SSH: runs the plan's steps (host steps over SSH through the bastion,
    * cluster steps through the Kubernetes API), skipping what the journal or a step's check finds
    * done, and writes admin.conf (0600) to the state directory. A failed build run again resumes.

@@ -105,6 +105,46 @@ public final class Plan {
     return chain;
   }
 
+  /** Every Debian package the plan's host steps install ({@link Step#packages()}), sorted: what an offline bundle holds. */
+  public java.util.SortedSet<String> packages() {
+    return steps.stream().flatMap(s -> s.packages().stream())
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /**
+   * Every container image the plan's manifests name (an {@code image} field anywhere: containers,
+   * init containers, custom resources such as CephCluster), sorted: what a registry mirror must serve.
+   */
+  public java.util.SortedSet<String> images() {
+    java.util.SortedSet<String> images = new java.util.TreeSet<>();
+    tools.jackson.dataformat.yaml.YAMLMapper yaml = tools.jackson.dataformat.yaml.YAMLMapper.builder().build();
+    for (Step s : steps) {
+      for (Manifest m : s.manifests()) {
+        try (tools.jackson.databind.MappingIterator<tools.jackson.databind.JsonNode> docs =
+                 yaml.readerFor(tools.jackson.databind.JsonNode.class).readValues(m.yaml())) {
+          while (docs.hasNext()) {
+            collectImages(docs.next(), images);
+          }
+        }
+      }
+    }
+    return images;
+  }
+
+  private static void collectImages(tools.jackson.databind.JsonNode node, java.util.Set<String> images) {
+    if (node.isObject()) {
+      for (java.util.Map.Entry<String, tools.jackson.databind.JsonNode> e : node.properties()) {
+        if (e.getKey().equals("image") && e.getValue().isString() && e.getValue().asString().matches("\\S+[:@]\\S+")) {
+          images.add(e.getValue().asString());
+        } else {
+          collectImages(e.getValue(), images);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(n -> collectImages(n, images));
+    }
+  }
+
   /**
    * Writes the whole build to {@code dir}: {@code plan.json}, {@code plan.md},
    * {@code hosts/<host>/<absolute path>} for each file, {@code cluster/<name>.yaml} for each manifest.

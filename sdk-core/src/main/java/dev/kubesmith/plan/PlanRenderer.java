@@ -264,6 +264,7 @@ final class PlanRenderer {
     m.put("check", s.check().orElse(null));
     m.put("commands", s.commands());
     m.put("captures", s.captures().keySet());
+    m.put("packages", s.packages());
     m.put("readyNodes", s.readyNodes());
     m.put("waitFor", s.waitFor());
     return m;
@@ -316,6 +317,10 @@ final class PlanRenderer {
       s.manifests().forEach(x -> md.append("- applies `cluster/").append(x.name()).append(".yaml`\n"));
       s.check().ifPresent(c -> md.append("- skipped when `").append(c).append("` succeeds\n"));
       s.captures().keySet().forEach(c -> md.append("- captures secret `").append(c).append("`\n"));
+      if (!s.packages().isEmpty()) {
+        md.append("- installs packages: ").append(String.join(", ", s.packages().stream().map(x -> "`" + x + "`").toList()))
+            .append('\n');
+      }
       if (!s.commands().isEmpty()) {
         md.append("\n```sh\n");
         s.commands().forEach(c -> md.append(c).append('\n'));

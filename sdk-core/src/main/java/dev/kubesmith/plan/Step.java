@@ -59,6 +59,13 @@ public interface Step {
    */
   Map<String, String> facts();
 
+  /**
+   * The Debian packages this (host) step's commands install, as apt-get takes them (a version
+   * pattern allowed: {@code kubeadm=1.34.2-*}). Read by the offline bundle, which must hold their
+   * whole closure; a step that installs a package it does not list here has a bundle that lacks it.
+   */
+  List<String> packages();
+
   /** Kubernetes nodes that must be Ready before this (cluster) step applies its manifests. */
   List<String> readyNodes();
 

@@ -190,6 +190,8 @@ public final class EtcdSnapshots {
         .addFiles(FileArtifact.of(SERVICE, service()))
         .addFiles(FileArtifact.of(TIMER, timer()))
         .commands(commands)
+        .addPackages("etcd-client")
+        .addAllPackages(nfs.isPresent() ? List.of("nfs-common") : List.of())
         .estimate(Duration.ofSeconds(30));
     nfs.ifPresent(n -> b.addDependsOn(n.stepId()));
     return b.build();

@@ -148,6 +148,7 @@ public final class NfsServer {
   /** The host step: files under {@code hosts/<nfs host>/} of the rendered plan, then {@link #commands()}. */
   public Step step(ClusterSpec spec) {
     return Step.builder().id(stepId()).phase(Phase.BACKUP).host(host.name()).addAfterPhases(Phase.FIREWALL)
+        .addPackages("nfs-kernel-server")
         .description("NFSv4 server on " + host.name() + " exporting " + exportPath + " to "
             + String.join(", ", spec.network().hostNetworks()) + " only (" + EXPORT_OPTIONS + "), TCP " + NFS_PORT
             + " open from there and dropped from elsewhere")

@@ -152,6 +152,7 @@ public final class Firewall implements Component {
         .addDependsOn("prepare@" + host.name())
         .files(files)
         .addCommands("sysctl -q -p " + SYSCTL_PATH, FirewallScript.PATH)
+        .addPackages("iptables", "iptables-persistent", "ipset")
         .check("[ \"$(sysctl -n net/ipv4/conf/" + priv + "/rp_filter)\" = 1 ]"
             + " && " + FirewallScript.PATH + " --check")
         .estimate(Duration.ofSeconds(20));

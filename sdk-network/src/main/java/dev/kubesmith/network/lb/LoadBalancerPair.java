@@ -131,6 +131,7 @@ public final class LoadBalancerPair implements Component {
         .addDependsOn(dev.kubesmith.plan.Facts.stepId(lb.name()))
         .files(files)
         .commands(commands())
+        .addPackages("haproxy", "keepalived")
         .check(HostCommands.filesMatch(files)
             + " && [ \"$(sysctl -n net.ipv4.ip_nonlocal_bind)\" = 1 ]"
             + " && systemctl is-active --quiet haproxy && systemctl is-active --quiet keepalived")
