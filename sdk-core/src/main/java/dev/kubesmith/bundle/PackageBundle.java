@@ -161,7 +161,9 @@ public final class PackageBundle {
     Path cache = Files.createDirectories(work.resolve("cache/archives/partial"));
     Path parts = Files.createDirectories(work.resolve("sources.list.d"));
     Path status = Files.writeString(work.resolve("status"), "");
-    Path list = Files.writeString(work.resolve("sources.list"), String.join("\n", sources) + "\n");
+    // apt uses file: archives in place and never puts them in its cache: copy: is file: that copies
+    Path list = Files.writeString(work.resolve("sources.list"), String.join("\n", sources.stream()
+        .map(l -> l.replaceAll("(?<=\\s)file:", "copy:")).toList()) + "\n");
     List<String> apt = new ArrayList<>(List.of("apt-get", "-q",
         "-o", "Dir::State::status=" + status, "-o", "Dir::State=" + state.getParent().getParent(),
         "-o", "Dir::Cache=" + cache.getParent().getParent(), "-o", "Dir::Etc::SourceList=" + list,

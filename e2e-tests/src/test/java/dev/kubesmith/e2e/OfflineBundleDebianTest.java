@@ -1,0 +1,191 @@
+package dev.kubesmith.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.kubesmith.bundle.BundleSources;
+import dev.kubesmith.bundle.PackageBundle;
+import dev.kubesmith.cluster.Cluster;
+import dev.kubesmith.plan.Plan;
+import dev.kubesmith.plan.Step;
+import dev.kubesmith.spec.Host;
+import dev.kubesmith.spec.Inventory;
+import dev.kubesmith.spec.Role;
+import dev.kubesmith.testkit.ExecResult;
+import dev.kubesmith.testkit.internal.DebianMachine;
+import dev.kubesmith.testkit.internal.Proc;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12: the offline bundle computed from an HA cluster's description (Cluster.bundle), its
+ * Kubernetes packages from a signed repository of the test kit's kubeadm/kubelet/kubectl stand-in
+ * .debs (no registry here ships the real ones), the rest from the machine's Debian mirror. Each
+ * kind of host, a real minimal Debian 12 machine with no package source but the bundle and no
+ * route anywhere else, installs what its steps list from the bundle alone, real apt verifying the
+ * bundle's signature.
+ */
+class OfflineBundleDebianTest {
+  private static final String NETNS = "ks-ob-" + ProcessHandle.current().pid();
+  private static final String OUTSIDE = "ks-obo" + ProcessHandle.current().pid() % 100000;
+  private static final String SERVER_IP = "198.18.252.9";
+  private static final String HOST_IP = "198.18.252.10";
+  private static final String VERSION = "1.34.2";
+
+  @TempDir
+  static Path tmp;
+  static Plan plan;
+  static Path bundle;
+  static HttpServer server;
+
+  @BeforeAll
+  static void computeAndServe() throws Exception {
+    List<Host> hosts = new ArrayList<>();
+    hosts.add(Host.builder().name("bastion").privateIp("10.1.0.10").publicIp("203.0.113.10").addRoles(Role.BASTION).build());
+    hosts.add(Host.builder().name("lb1").privateIp("10.1.0.21").publicIp("203.0.113.21").addRoles(Role.LB).build());
+    hosts.add(Host.builder().name("lb2").privateIp("10.1.0.22").publicIp("203.0.113.22").addRoles(Role.LB).build());
+    for (int i = 1; i <= 3; i++) {
+      hosts.add(Host.of("master" + i, "10.1.0.3" + i, Role.MASTER));
+    }
+    hosts.add(Host.of("worker1", "10.1.0.41", Role.WORKER));
+    Cluster cluster = Cluster.ha().inventory(Inventory.of(hosts)).vip("10.1.0.100").publicVip("203.0.113.100")
+        .kubernetesVersion(VERSION).build();
+    plan = cluster.plan();
+    Path kubernetes = PackageBundle.repository(standInKubernetesDebs(), tmp.resolve("kubernetes-repo"));
+    long t0 = System.nanoTime();
+    bundle = cluster.bundle(tmp.resolve("bundle"), BundleSources.of(
+        "deb [signed-by=" + BundleSources.DEBIAN_KEYRING + "] " + debianMirror() + " bookworm main",
+        "deb [signed-by=" + kubernetes.resolve(PackageBundle.KEY) + "] file:" + kubernetes + " ./"));
+    long bytes;
+    try (Stream<Path> debs = Files.list(bundle.resolve(PackageBundle.POOL))) {
+      bytes = debs.mapToLong(p -> p.toFile().length()).sum();
+    }
+    System.out.printf("bundle of the HA cluster: %d packages asked, %,d bytes of .debs, computed in %.1f s%n",
+        plan.packages().size(), bytes, (System.nanoTime() - t0) / 1e9);
+
+    Proc.check("ip", "netns", "add", NETNS);
+    Proc.check("ip", "link", "add", OUTSIDE, "type", "veth", "peer", "name", "eth0", "netns", NETNS);
+    Proc.check("ip", "addr", "add", SERVER_IP + "/30", "dev", OUTSIDE);
+    Proc.check("ip", "link", "set", OUTSIDE, "up");
+    Proc.check("ip", "netns", "exec", NETNS, "ip", "addr", "add", HOST_IP + "/30", "dev", "eth0");
+    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "eth0", "up");
+    server = HttpServer.create(new InetSocketAddress(SERVER_IP, 0), 0);
+    server.createContext("/", ex -> {
+      Path f = bundle.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
+      if (!f.startsWith(bundle) || !Files.isRegularFile(f)) {
+        ex.sendResponseHeaders(404, -1);
+      } else {
+        ex.sendResponseHeaders(200, Files.size(f));
+        try (OutputStream out = ex.getResponseBody()) {
+          Files.copy(f, out);
+        }
+      }
+      ex.close();
+    });
+    server.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.stop(0);
+    }
+    Proc.run(List.of("ip", "netns", "delete", NETNS));
+    Proc.run(List.of("ip", "link", "delete", OUTSIDE));
+  }
+
+  /**
+   * kubelet, kubeadm and kubectl at {@link #VERSION}, with the dependencies of the real packages
+   * (kubernetes/release's kubelet spec: iptables, socat, util-linux, ethtool, iproute, ebtables,
+   * conntrack; kubeadm on kubelet and kubectl; cri-tools left out: nothing here ships it).
+   */
+  private static List<Path> standInKubernetesDebs() throws IOException {
+    String arch = Proc.check("dpkg", "--print-architecture").strip();
+    List<Path> debs = new ArrayList<>();
+    String[][] packages = {
+        {"kubelet", "iptables (>= 1.4.21), socat, util-linux, ethtool, iproute2, ebtables, conntrack"},
+        {"kubectl", ""},
+        {"kubeadm", "kubelet (>= 1.34.0), kubectl (>= 1.34.0)"}};
+    for (String[] p : packages) {
+      Path root = Files.createDirectories(tmp.resolve("debs/" + p[0] + "/DEBIAN"));
+      Files.writeString(root.resolve("control"), "Package: " + p[0] + "\nVersion: " + VERSION + "-1.1\nArchitecture: " + arch
+          + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n" + (p[1].isEmpty() ? "" : "Depends: " + p[1] + "\n")
+          + "Description: " + p[0] + " stand-in of the kubesmith test kit\n");
+      Path bin = Files.createDirectories(root.getParent().resolve("usr/bin")).resolve(p[0]);
+      Files.writeString(bin, "#!/bin/sh\necho '" + p[0] + " v" + VERSION + " (kubesmith stand-in)'\n");
+      bin.toFile().setExecutable(true, false);
+      Path deb = tmp.resolve(p[0] + "_" + VERSION + "-1.1_" + arch + ".deb");
+      Proc.check("dpkg-deb", "--root-owner-group", "--build", root.getParent().toString(), deb.toString());
+      debs.add(deb);
+    }
+    return debs;
+  }
+
+  private static String debianMirror() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of("/etc/apt/sources.list.d"))) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".sources")).toList()) {
+        for (String line : Files.readAllLines(p)) {
+          if (line.strip().matches("URIs:\\s+\\S+/debian/?")) {
+            return line.substring(5).strip();
+          }
+        }
+      }
+    }
+    return "http://deb.debian.org/debian";
+  }
+
+  /** A fresh machine of the host's kind, its only package source the bundle, installing what its steps list. */
+  private static void installsFromTheBundleAlone(String host) throws Exception {
+    List<String> packages = plan.stepsOn(host).stream().flatMap((Step s) -> s.packages().stream()).distinct().toList();
+    assertThat(packages).as("packages of %s", host).isNotEmpty();
+    Path dir = tmp.resolve("machine-" + host);
+    Proc.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", tmp.resolve(host + "-key").toString());
+    try (DebianMachine m = DebianMachine.boot(host, NETNS, dir, Files.readString(tmp.resolve(host + "-key.pub")))) {
+      Files.createDirectories(m.upper().resolve("etc/apt/keyrings"));
+      Files.copy(bundle.resolve(PackageBundle.KEY), m.upper().resolve("etc/apt/keyrings/kubesmith-bundle.gpg"));
+      Files.createDirectories(m.upper().resolve("etc/apt/sources.list.d"));
+      Files.writeString(m.upper().resolve("etc/apt/sources.list.d/kubesmith-bundle.list"), "deb [signed-by="
+          + "/etc/apt/keyrings/kubesmith-bundle.gpg] http://" + SERVER_IP + ":" + server.getAddress().getPort() + "/ ./\n");
+
+      ExecResult update = m.exec(Duration.ofSeconds(120), "apt-get", "-q", "update");
+      assertThat(update.exitCode()).as(update.stdout() + update.stderr()).isZero();
+      ExecResult install = m.exec(Duration.ofSeconds(600), "sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y -q"
+          + " --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold '"
+          + String.join("' '", packages) + "'");
+
+      assertThat(install.exitCode()).as(install.stdout() + install.stderr()).isZero();
+      System.out.printf("bundle: %s installed %s: %s%n", host, packages, install.stdout().lines()
+          .filter(l -> l.matches("\\d+ upgraded, \\d+ newly installed.*")).findFirst().orElse("?"));
+      List<String> names = packages.stream().map(p -> p.replaceFirst("=.*", "")).toList();
+      List<String> status = new ArrayList<>(List.of("dpkg-query", "-W", "-f", "${db:Status-Abbrev} ${Package} ${Version}\\n"));
+      status.addAll(names);
+      assertThat(m.exec(status.toArray(String[]::new)).stdout().lines()).hasSize(names.size())
+          .allSatisfy(l -> assertThat(l).startsWith("ii "));
+    }
+  }
+
+  @Test
+  void aNodeInstallsContainerdAndKubernetesAtTheSpecsVersionFromTheBundleAlone() throws Exception {
+    assertThat(plan.packages()).contains("kubeadm=" + VERSION + "-*", "containerd", "haproxy", "iptables-persistent");
+    assertThat(bundle.resolve("images.txt")).content().contains("calico/node");
+    PackageBundle.verify(bundle);
+
+    installsFromTheBundleAlone("worker1");
+  }
+
+  @Test
+  void aLoadBalancerInstallsHaproxyKeepalivedAndTheFirewallFromTheBundleAlone() throws Exception {
+    installsFromTheBundleAlone("lb1");
+  }
+}
