@@ -3,7 +3,6 @@ package dev.kubesmith.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.kubesmith.bundle.BundleSources;
 import dev.kubesmith.bundle.PackageBundle;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.plan.Plan;
@@ -12,11 +11,10 @@ import dev.kubesmith.spec.Host;
 import dev.kubesmith.spec.Inventory;
 import dev.kubesmith.spec.Role;
 import dev.kubesmith.testkit.ExecResult;
+import dev.kubesmith.testkit.BundleFixtures;
 import dev.kubesmith.testkit.internal.DebianMachine;
+import dev.kubesmith.testkit.internal.PointToPoint;
 import dev.kubesmith.testkit.internal.Proc;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +46,7 @@ class OfflineBundleDebianTest {
   static Plan plan;
   static Path bundle;
   static HttpServer server;
+  static PointToPoint link;
 
   @BeforeAll
   static void computeAndServe() throws Exception {
@@ -62,11 +61,9 @@ class OfflineBundleDebianTest {
     Cluster cluster = Cluster.ha().inventory(Inventory.of(hosts)).vip("10.1.0.100").publicVip("203.0.113.100")
         .kubernetesVersion(VERSION).build();
     plan = cluster.plan();
-    Path kubernetes = PackageBundle.repository(standInKubernetesDebs(), tmp.resolve("kubernetes-repo"));
+    Path kubernetes = BundleFixtures.kubernetesRepository(VERSION, tmp.resolve("kubernetes-repo"));
     long t0 = System.nanoTime();
-    bundle = cluster.bundle(tmp.resolve("bundle"), BundleSources.of(
-        "deb [signed-by=" + BundleSources.DEBIAN_KEYRING + "] " + debianMirror() + " bookworm main",
-        "deb [signed-by=" + kubernetes.resolve(PackageBundle.KEY) + "] file:" + kubernetes + " ./"));
+    bundle = cluster.bundle(tmp.resolve("bundle"), BundleFixtures.sources(kubernetes));
     long bytes;
     try (Stream<Path> debs = Files.list(bundle.resolve(PackageBundle.POOL))) {
       bytes = debs.mapToLong(p -> p.toFile().length()).sum();
@@ -74,26 +71,8 @@ class OfflineBundleDebianTest {
     System.out.printf("bundle of the HA cluster: %d packages asked, %,d bytes of .debs, computed in %.1f s%n",
         plan.packages().size(), bytes, (System.nanoTime() - t0) / 1e9);
 
-    Proc.check("ip", "netns", "add", NETNS);
-    Proc.check("ip", "link", "add", OUTSIDE, "type", "veth", "peer", "name", "eth0", "netns", NETNS);
-    Proc.check("ip", "addr", "add", SERVER_IP + "/30", "dev", OUTSIDE);
-    Proc.check("ip", "link", "set", OUTSIDE, "up");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "addr", "add", HOST_IP + "/30", "dev", "eth0");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "eth0", "up");
-    server = HttpServer.create(new InetSocketAddress(SERVER_IP, 0), 0);
-    server.createContext("/", ex -> {
-      Path f = bundle.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
-      if (!f.startsWith(bundle) || !Files.isRegularFile(f)) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, Files.size(f));
-        try (OutputStream out = ex.getResponseBody()) {
-          Files.copy(f, out);
-        }
-      }
-      ex.close();
-    });
-    server.start();
+    link = PointToPoint.create(NETNS, OUTSIDE, SERVER_IP, HOST_IP);
+    server = BundleFixtures.serve(() -> bundle, SERVER_IP);
   }
 
   @AfterAll
@@ -101,48 +80,9 @@ class OfflineBundleDebianTest {
     if (server != null) {
       server.stop(0);
     }
-    Proc.run(List.of("ip", "netns", "delete", NETNS));
-    Proc.run(List.of("ip", "link", "delete", OUTSIDE));
-  }
-
-  /**
-   * kubelet, kubeadm and kubectl at {@link #VERSION}, with the dependencies of the real packages
-   * (kubernetes/release's kubelet spec: iptables, socat, util-linux, ethtool, iproute, ebtables,
-   * conntrack; kubeadm on kubelet and kubectl; cri-tools left out: nothing here ships it).
-   */
-  private static List<Path> standInKubernetesDebs() throws IOException {
-    String arch = Proc.check("dpkg", "--print-architecture").strip();
-    List<Path> debs = new ArrayList<>();
-    String[][] packages = {
-        {"kubelet", "iptables (>= 1.4.21), socat, util-linux, ethtool, iproute2, ebtables, conntrack"},
-        {"kubectl", ""},
-        {"kubeadm", "kubelet (>= 1.34.0), kubectl (>= 1.34.0)"}};
-    for (String[] p : packages) {
-      Path root = Files.createDirectories(tmp.resolve("debs/" + p[0] + "/DEBIAN"));
-      Files.writeString(root.resolve("control"), "Package: " + p[0] + "\nVersion: " + VERSION + "-1.1\nArchitecture: " + arch
-          + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n" + (p[1].isEmpty() ? "" : "Depends: " + p[1] + "\n")
-          + "Description: " + p[0] + " stand-in of the kubesmith test kit\n");
-      Path bin = Files.createDirectories(root.getParent().resolve("usr/bin")).resolve(p[0]);
-      Files.writeString(bin, "#!/bin/sh\necho '" + p[0] + " v" + VERSION + " (kubesmith stand-in)'\n");
-      bin.toFile().setExecutable(true, false);
-      Path deb = tmp.resolve(p[0] + "_" + VERSION + "-1.1_" + arch + ".deb");
-      Proc.check("dpkg-deb", "--root-owner-group", "--build", root.getParent().toString(), deb.toString());
-      debs.add(deb);
+    if (link != null) {
+      link.close();
     }
-    return debs;
-  }
-
-  private static String debianMirror() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("/etc/apt/sources.list.d"))) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".sources")).toList()) {
-        for (String line : Files.readAllLines(p)) {
-          if (line.strip().matches("URIs:\\s+\\S+/debian/?")) {
-            return line.substring(5).strip();
-          }
-        }
-      }
-    }
-    return "http://deb.debian.org/debian";
   }
 
   /** A fresh machine of the host's kind, its only package source the bundle, installing what its steps list. */

@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "kubesmith",
     description = "Builds self-managed Kubernetes clusters over SSH.",
-    subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, BackupCommand.class,
+    subcommands = {PlanCommand.class, ApplyCommand.class, BundleCommand.class, StatusCommand.class, BackupCommand.class,
         EtcdSnapshotCommand.class, CredentialsCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     versionProvider = KubesmithCli.Version.class,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.testkit.internal.Cleaner;
 import dev.kubesmith.testkit.internal.DebianMachine;
+import dev.kubesmith.testkit.internal.PointToPoint;
 import dev.kubesmith.testkit.internal.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,25 +31,20 @@ class DebianMachineTest {
   @TempDir
   static Path tmp;
   static Path clientKey;
+  static PointToPoint link;
 
   @BeforeAll
   static void network() throws Exception {
-    Proc.check("ip", "netns", "add", NETNS);
-    Proc.check("ip", "link", "add", OUTSIDE, "type", "veth", "peer", "name", "eth0", "netns", NETNS);
-    Proc.check("ip", "addr", "add", OPERATOR_IP + "/30", "dev", OUTSIDE);
-    Proc.check("ip", "link", "set", OUTSIDE, "up");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "addr", "add", HOST_IP + "/30", "dev", "eth0");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "eth0", "up");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "lo", "up");
+    link = PointToPoint.create(NETNS, OUTSIDE, OPERATOR_IP, HOST_IP);
     clientKey = tmp.resolve("client");
     Proc.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "operator", "-f", clientKey.toString());
   }
 
   @AfterAll
   static void removeNetwork() {
-    // deleting the namespace deletes its veth end, and with it the pair
-    Proc.run(List.of("ip", "netns", "delete", NETNS));
-    Proc.run(List.of("ip", "link", "delete", OUTSIDE));
+    if (link != null) {
+      link.close();
+    }
   }
 
   private static DebianMachine boot(String dir) throws Exception {

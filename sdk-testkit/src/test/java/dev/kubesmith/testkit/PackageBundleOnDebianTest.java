@@ -7,10 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.kubesmith.bundle.BundleException;
 import dev.kubesmith.bundle.PackageBundle;
 import dev.kubesmith.testkit.internal.DebianMachine;
+import dev.kubesmith.testkit.internal.PointToPoint;
 import dev.kubesmith.testkit.internal.Proc;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +37,12 @@ class PackageBundleOnDebianTest {
   static Path bundle;
   static Duration computed;
   static HttpServer server;
+  static PointToPoint link;
 
   @BeforeAll
   static void computeAndServe() throws Exception {
     long t0 = System.nanoTime();
-    bundle = PackageBundle.compute(PACKAGES, List.of("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
-        + debianMirror() + " bookworm main"), tmp.resolve("bundle"));
+    bundle = PackageBundle.compute(PACKAGES, List.of(BundleFixtures.debianSource()), tmp.resolve("bundle"));
     computed = Duration.ofNanos(System.nanoTime() - t0);
     try (Stream<Path> debs = Files.list(bundle.resolve(PackageBundle.POOL))) {
       List<Path> all = debs.toList();
@@ -55,28 +53,9 @@ class PackageBundleOnDebianTest {
       System.out.printf("bundle: %d .debs, %,d bytes for %s, computed in %.1f s%n", all.size(), bytes, PACKAGES,
           computed.toMillis() / 1000.0);
     }
-    Proc.check("ip", "netns", "add", NETNS);
-    Proc.check("ip", "link", "add", OUTSIDE, "type", "veth", "peer", "name", "eth0", "netns", NETNS);
-    Proc.check("ip", "addr", "add", SERVER_IP + "/30", "dev", OUTSIDE);
-    Proc.check("ip", "link", "set", OUTSIDE, "up");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "addr", "add", HOST_IP + "/30", "dev", "eth0");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "eth0", "up");
-    Proc.check("ip", "netns", "exec", NETNS, "ip", "link", "set", "lo", "up");
+    link = PointToPoint.create(NETNS, OUTSIDE, SERVER_IP, HOST_IP);
     // the bundle's server: a plain static file server on the sandbox link, as the bastion will be
-    server = HttpServer.create(new InetSocketAddress(SERVER_IP, 0), 0);
-    server.createContext("/", ex -> {
-      Path f = bundle.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
-      if (!f.startsWith(bundle) || !Files.isRegularFile(f)) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        ex.sendResponseHeaders(200, Files.size(f));
-        try (OutputStream out = ex.getResponseBody()) {
-          Files.copy(f, out);
-        }
-      }
-      ex.close();
-    });
-    server.start();
+    server = BundleFixtures.serve(() -> bundle, SERVER_IP);
   }
 
   @AfterAll
@@ -84,22 +63,9 @@ class PackageBundleOnDebianTest {
     if (server != null) {
       server.stop(0);
     }
-    Proc.run(List.of("ip", "netns", "delete", NETNS));
-    Proc.run(List.of("ip", "link", "delete", OUTSIDE));
-  }
-
-  /** The first Debian mirror of this machine's own apt sources, as scripts/debian-root.sh takes it. */
-  private static String debianMirror() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of("/etc/apt/sources.list.d"))) {
-      for (Path p : s.filter(f -> f.toString().endsWith(".sources")).toList()) {
-        for (String line : Files.readAllLines(p)) {
-          if (line.startsWith("URIs:") && line.strip().matches("URIs:\\s+\\S+/debian/?")) {
-            return line.substring(5).strip();
-          }
-        }
-      }
+    if (link != null) {
+      link.close();
     }
-    return "http://deb.debian.org/debian";
   }
 
   private static DebianMachine machine(String dir) throws Exception {

@@ -1,0 +1,119 @@
+package dev.kubesmith.testkit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.kubesmith.bundle.BundleSources;
+import dev.kubesmith.bundle.PackageBundle;
+import dev.kubesmith.testkit.internal.Proc;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * What offline-bundle tests need: the Kubernetes packages no registry here ships (stand-in .debs
+ * of kubelet, kubeadm and kubectl in a signed repository), this machine's own Debian mirror, and a
+ * static file server for a bundle on a sandbox address.
+ *
+ * <pre>{@code
+ * Path k8s = BundleFixtures.kubernetesRepository("1.34.2", tmp.resolve("k8s"));
+ * Path bundle = cluster.bundle(tmp.resolve("bundle"), BundleFixtures.sources(k8s));
+ * }</pre>
+ */
+public final class BundleFixtures {
+  private BundleFixtures() {}
+
+  /**
+   * kubelet, kubeadm and kubectl at {@code version} (Debian revision -1.1, as pkgs.k8s.io), with the
+   * dependencies of the real packages (kubernetes/release's kubelet spec: iptables, socat,
+   * util-linux, ethtool, iproute, ebtables, conntrack; kubeadm on kubelet and kubectl; cri-tools
+   * left out: nothing here ships it), as a signed flat repository in {@code dir}.
+   */
+  public static Path kubernetesRepository(String version, Path dir) {
+    try {
+      String arch = Proc.check("dpkg", "--print-architecture").strip();
+      String minor = version.replaceFirst("^(\\d+\\.\\d+).*", "$1");
+      Path work = Files.createDirectories(dir.resolveSibling(dir.getFileName() + ".debs"));
+      List<Path> debs = new ArrayList<>();
+      String[][] packages = {
+          {"kubelet", "iptables (>= 1.4.21), socat, util-linux, ethtool, iproute2, ebtables, conntrack"},
+          {"kubectl", ""},
+          {"kubeadm", "kubelet (>= " + minor + ".0), kubectl (>= " + minor + ".0)"}};
+      for (String[] p : packages) {
+        Path root = work.resolve(p[0]);
+        Files.createDirectories(root.resolve("DEBIAN"));
+        Files.writeString(root.resolve("DEBIAN/control"), "Package: " + p[0] + "\nVersion: " + version + "-1.1\nArchitecture: "
+            + arch + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n" + (p[1].isEmpty() ? "" : "Depends: " + p[1] + "\n")
+            + "Description: " + p[0] + " stand-in of the kubesmith test kit\n");
+        Path bin = Files.createDirectories(root.resolve("usr/bin")).resolve(p[0]);
+        Files.writeString(bin, "#!/bin/sh\necho '" + p[0] + " v" + version + " (kubesmith stand-in)'\n");
+        bin.toFile().setExecutable(true, false);
+        Path deb = work.resolve(p[0] + "_" + version + "-1.1_" + arch + ".deb");
+        Proc.check("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString());
+        debs.add(deb);
+      }
+      return PackageBundle.repository(debs, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first Debian mirror of this machine's apt sources (as scripts/debian-root.sh takes it), else deb.debian.org. */
+  public static String debianMirror() {
+    try (Stream<Path> s = Files.list(Path.of("/etc/apt/sources.list.d"))) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".sources")).toList()) {
+        for (String line : Files.readAllLines(p)) {
+          if (line.strip().matches("URIs:\\s+\\S+/debian/?")) {
+            return line.substring(5).strip();
+          }
+        }
+      }
+    } catch (IOException e) {
+      // no deb822 sources: the default
+    }
+    return "http://deb.debian.org/debian";
+  }
+
+  /** Debian 12 main from this machine's mirror and the Kubernetes repository made by {@link #kubernetesRepository}. */
+  public static BundleSources sources(Path kubernetesRepository) {
+    return BundleSources.of(debianSource(),
+        "deb [signed-by=" + kubernetesRepository.resolve(PackageBundle.KEY) + "] file:" + kubernetesRepository + " ./");
+  }
+
+  /** Debian 12 main from this machine's mirror, signed by Debian's archive key. */
+  public static String debianSource() {
+    return "deb [signed-by=" + BundleSources.DEBIAN_KEYRING + "] " + debianMirror() + " bookworm main";
+  }
+
+  /**
+   * A static file server for what {@code root} supplies (read at every request, so a test may swap
+   * it), on {@code ip} (a sandbox address of this machine) and a free port; stop it when done.
+   */
+  public static HttpServer serve(Supplier<Path> root, String ip) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(ip, 0), 0);
+      server.createContext("/", ex -> {
+        Path dir = root.get();
+        Path f = dir.resolve(ex.getRequestURI().getPath().substring(1)).normalize();
+        if (!f.startsWith(dir) || !Files.isRegularFile(f)) {
+          ex.sendResponseHeaders(404, -1);
+        } else {
+          ex.sendResponseHeaders(200, Files.size(f));
+          try (OutputStream out = ex.getResponseBody()) {
+            Files.copy(f, out);
+          }
+        }
+        ex.close();
+      });
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve a bundle on " + ip, e);
+    }
+  }
+}
