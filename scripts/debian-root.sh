@@ -2,7 +2,8 @@
 # Builds (once) the root filesystem of the sandbox's real Debian 12 hosts and caches it:
 #   /var/cache/kubesmith/debian-12/root   read-only lower layer of every host (systemd-nspawn --overlay)
 #   /var/cache/kubesmith/debian-12/STAMP  the recipe it was built from; another recipe builds it again
-# What is in it is what a minimal cloud image has: systemd, dbus, sshd, iproute2, sudo. Nothing the SDK
+# What is in it is what a minimal cloud image has: systemd, dbus, sshd, iproute2, sudo, a user ops with
+# passwordless sudo. Nothing the SDK
 # installs (haproxy, keepalived, containerd, iptables, ...) is there: host preparation installs it.
 # Needs root, debootstrap and systemd-container (scripts/test.sh installs them) and the Debian mirror
 # the machine's apt uses (KUBESMITH_DEBIAN_MIRROR overrides it). Run by scripts/test.sh.
@@ -12,7 +13,7 @@ CACHE=${KUBESMITH_DEBIAN_CACHE:-/var/cache/kubesmith/debian-12}
 MIRROR=${KUBESMITH_DEBIAN_MIRROR:-}
 SUITE=bookworm
 INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,sudo,kmod,procps
-RECIPE="debootstrap --variant=minbase --include=$INCLUDE $SUITE; recipe 1"
+RECIPE="debootstrap --variant=minbase --include=$INCLUDE $SUITE; recipe 2"
 
 if [ "$(id -u)" != 0 ]; then
   echo "debian-root.sh: needs root (debootstrap); run: sudo bash scripts/debian-root.sh" >&2
@@ -64,6 +65,9 @@ for unit in systemd-networkd-wait-online.service systemd-timesyncd.service getty
 done
 # sshd keeps its defaults; root logs in with a key only
 mkdir -p "$R/root/.ssh" && chmod 700 "$R/root/.ssh"
+# ops: a cloud image's default user, uid 1000, with passwordless sudo (a test may take it away)
+chroot "$R" useradd --create-home --uid 1000 --shell /bin/bash ops
+echo 'ops ALL=(ALL) NOPASSWD:ALL' > "$R/etc/sudoers.d/ops" && chmod 0440 "$R/etc/sudoers.d/ops"
 rm -rf "$CACHE/root"
 mv "$R" "$CACHE/root"
 echo "$RECIPE" > "$CACHE/STAMP"

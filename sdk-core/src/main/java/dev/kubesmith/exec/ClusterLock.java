@@ -132,6 +132,10 @@ public final class ClusterLock implements AutoCloseable {
         if (r.exitCode() == HELD_EXIT) {
           return r.stdout().strip().isEmpty() ? "a holder that left no description" : r.stdout().strip();
         }
+        if (c.usesSudo() && SudoRefusal.in(r.stderr())) {
+          throw new IllegalStateException(host(c) + ": could not take the cluster lock " + LOCK_FILE + " (exit "
+              + r.exitCode() + "): " + r.stderrTail(5) + "\n  " + SudoRefusal.fix(host(c)));
+        }
         throw new IllegalStateException(host(c) + ": could not take the cluster lock " + LOCK_FILE + " (exit "
             + r.exitCode() + "): " + r.stderrTail(5) + "; the lock needs flock(1) (util-linux) on the first master");
       }

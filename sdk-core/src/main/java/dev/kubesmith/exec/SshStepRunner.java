@@ -121,22 +121,20 @@ public final class SshStepRunner implements StepRunner {
         if (Fault.isTransientCommand(r.exitCode(), r.stderr())) {
           throw new TransientStepException(host, step.id(), command, r.exitCode(), tail, null);
         }
-        throw new StepFailedException(host, step.id(), command, r.exitCode(), tail, null);
+        throw failed(step, host, command, r, tail);
       }
     }
     for (Map.Entry<String, String> c : step.captures().entrySet()) {
       CommandResult r = exec(step, c.getValue(), ctx, true);
       if (!r.ok()) {
-        throw new StepFailedException(host, step.id(), c.getValue(), r.exitCode(),
-            ctx.redactor().redact(r.stderrTail(5)), null);
+        throw failed(step, host, c.getValue(), r, ctx.redactor().redact(r.stderrTail(5)));
       }
       ctx.putSecret(c.getKey(), r.stdout().strip());
     }
     for (Map.Entry<String, String> f : step.facts().entrySet()) {
       CommandResult r = exec(step, f.getValue(), ctx, false);
       if (!r.ok()) {
-        throw new StepFailedException(host, step.id(), f.getValue(), r.exitCode(),
-            ctx.redactor().redact(r.stderrTail(5)), null);
+        throw failed(step, host, f.getValue(), r, ctx.redactor().redact(r.stderrTail(5)));
       }
       ctx.putFact(host, f.getKey(), r.stdout().strip());
     }
@@ -161,6 +159,14 @@ public final class SshStepRunner implements StepRunner {
       }
       throw failure(step, host, command, e);
     }
+  }
+
+  private StepFailedException failed(Step step, String host, String command, CommandResult r, String tail) {
+    HostConnection c = connections.get(host);
+    if (c != null && c.usesSudo() && SudoRefusal.in(r.stderr())) {
+      return StepFailedException.sudoRefused(host, step.id(), command, r.exitCode(), tail);
+    }
+    return new StepFailedException(host, step.id(), command, r.exitCode(), tail, null);
   }
 
   private void drop(String host) {

@@ -29,6 +29,15 @@ public class StepFailedException extends RuntimeException {
     this.stderrTail = stderrTail;
   }
 
+  /**
+   * The SSH user is not root and sudo refused to run the command without a password (kubesmith runs
+   * {@code sudo -n}, which never prompts): says so, with the fix, instead of sudo's one line.
+   */
+  static StepFailedException sudoRefused(String host, String step, String command, int exit, String tail) {
+    String message = format(host, step, command, exit, tail, null) + "\n  " + SudoRefusal.fix(host);
+    return new StepFailedException(message, host, step, command, exit, tail, null);
+  }
+
   private static String format(String host, String step, String command, Integer exit, String tail, Throwable cause) {
     StringBuilder sb = new StringBuilder("step ").append(step).append(" failed on ").append(host == null ? "the Kubernetes API" : host);
     if (command != null) {

@@ -34,6 +34,11 @@ public final class HostConnection implements AutoCloseable {
   private final boolean sudo;
   private final Redactor redactor;
 
+  /** Whether commands run through {@code sudo -n} (the login user is not root). */
+  public boolean usesSudo() {
+    return sudo;
+  }
+
   HostConnection(String host, SSHClient client, AutoCloseable via, boolean sudo, Redactor redactor) {
     this.host = host;
     this.client = client;

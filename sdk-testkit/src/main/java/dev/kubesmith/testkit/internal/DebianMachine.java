@@ -34,6 +34,9 @@ public final class DebianMachine implements AutoCloseable {
   public static final Path CACHE = Path.of(Optional.ofNullable(System.getenv("KUBESMITH_DEBIAN_CACHE"))
       .orElse("/var/cache/kubesmith/debian-12"));
   private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
+  /** The login user with passwordless sudo that the root filesystem has, as a cloud image's default user. */
+  public static final String OPS = "ops";
+  private static final int OPS_UID = 1000;
 
   private final String name;
   private final String netns;
@@ -73,6 +76,9 @@ public final class DebianMachine implements AutoCloseable {
       Files.createDirectories(m.upper.resolve("root/.ssh"),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Files.writeString(m.upper.resolve("etc/hostname"), name + "\n");
+      // as Debian's installer and cloud images write it: the machine's own name resolves (sudo looks it up)
+      Files.writeString(m.upper.resolve("etc/hosts"), "127.0.0.1\tlocalhost\n127.0.1.1\t" + name + "\n"
+          + "::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
       byte[] id = new byte[16];
       ThreadLocalRandom.current().nextBytes(id);
       Files.writeString(m.upper.resolve("etc/machine-id"), HexFormat.of().formatHex(id) + "\n");
@@ -81,6 +87,13 @@ public final class DebianMachine implements AutoCloseable {
       Path authorized = m.upper.resolve("root/.ssh/authorized_keys");
       Files.writeString(authorized, authorizedKey.strip() + "\n");
       Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-------"));
+      // the same key for ops (uid 1000, passwordless sudo in the root filesystem); sshd wants its files its own
+      Path ops = Files.createDirectories(m.upper.resolve("home/ops/.ssh"));
+      Path opsKeys = Files.writeString(ops.resolve("authorized_keys"), authorizedKey.strip() + "\n");
+      Files.setPosixFilePermissions(opsKeys, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(ops, PosixFilePermissions.fromString("rwx------"));
+      Files.setPosixFilePermissions(ops.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+      Proc.check("chown", "-R", OPS_UID + ":" + OPS_UID, ops.getParent().toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the files of Debian machine " + name + " in " + dir, e);
     }
