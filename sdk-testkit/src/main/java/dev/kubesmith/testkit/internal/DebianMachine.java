@@ -181,9 +181,10 @@ public final class DebianMachine implements AutoCloseable {
     pb.redirectOutput(dir.resolve("console.log").toFile());
     nspawn = Proc.start(pb, pb.command());
     long end = System.nanoTime() + BOOT_TIMEOUT.toNanos();
-    // setsid execs nspawn in place; the container's PID 1 is nspawn's child
+    // setsid execs nspawn in place; the container's PID 1 is nspawn's child once it exec'd systemd
+    // (before that the child is nspawn's own, briefly, and its command may not be readable yet)
     while (init < 0 && System.nanoTime() < end && nspawn.isAlive()) {
-      init = nspawn.toHandle().children().filter(c -> c.info().command().map(x -> !x.endsWith("systemd-nspawn")).orElse(true))
+      init = nspawn.toHandle().children().filter(c -> c.info().command().map(x -> x.endsWith("/systemd")).orElse(false))
           .findFirst().map(ProcessHandle::pid).orElse(-1L);
       if (init < 0) {
         sleep(20);
