@@ -31,10 +31,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What the API server and the controllers of a real cluster would do to the objects the SDK
  * applies, for a mock API that has no controllers: CRDs become {@code Established}, Deployments and
  * StatefulSets report every replica of their current generation updated, ready and available,
- * DaemonSets one such pod per node in the mock, Jobs {@code Complete} with every completion
+ * DaemonSets one such pod per node they may run on, Jobs {@code Complete} with every completion
  * succeeded. Only status is written, as the controllers would, with {@code observedGeneration} set
  * to the generation they acted on; the SDK's waits ({@code KubernetesApi.waitReady}) read exactly
  * those fields, so a wait passes only for objects that were applied, and only for their latest spec.
+ *
+ * <p>They honour what the real ones need first: a DaemonSet's pods go only to the nodes whose labels
+ * match its nodeSelector and required node affinity and whose NoSchedule/NoExecute taints its pods
+ * tolerate (the scheduler's TaintToleration and NodeAffinity rules); a PersistentVolumeClaim binds
+ * only to a matching PersistentVolume it names or of its class, or when its StorageClass's
+ * provisioner is a CSI driver that runs (a CSIDriver object of that name, which the ceph-csi-operator
+ * creates for each of its Drivers once its Deployment is ready); a workload whose pods mount a claim
+ * that is not bound (or whose volumeClaimTemplates could not be provisioned) stays unready, as its
+ * pods would stay Pending.
  *
  * <pre>{@code
  * try (MockApi api = MockApi.start(); StandInControllers controllers = StandInControllers.start(api.client())) {
@@ -68,6 +77,7 @@ public final class StandInControllers implements AutoCloseable {
       watches.add(client.apps().statefulSets().inAnyNamespace().watch(onAdded()));
       watches.add(client.apps().daemonSets().inAnyNamespace().watch(onAdded()));
       watches.add(client.batch().v1().jobs().inAnyNamespace().watch(onAdded()));
+      watches.add(client.persistentVolumeClaims().inAnyNamespace().watch(onAdded()));
     }
     loop.scheduleWithFixedDelay(this::request, 0, period.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -103,7 +113,13 @@ public final class StandInControllers implements AutoCloseable {
         marked.incrementAndGet();
       }
     }
+    operateCsiDrivers();
+    bindClaims();
     for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
+      if (!claimsBound(d.getMetadata().getNamespace(), d.getSpec().getTemplate().getSpec())) {
+        pending(d);
+        continue;
+      }
       int want = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
       Long generation = d.getMetadata().getGeneration();
       var st = d.getStatus();
@@ -116,6 +132,11 @@ public final class StandInControllers implements AutoCloseable {
       }
     }
     for (StatefulSet s : client.apps().statefulSets().inAnyNamespace().list().getItems()) {
+      if (!claimsBound(s.getMetadata().getNamespace(), s.getSpec().getTemplate().getSpec())
+          || !s.getSpec().getVolumeClaimTemplates().stream().allMatch(this::provisionable)) {
+        pending(s);
+        continue;
+      }
       int want = Objects.requireNonNullElse(s.getSpec().getReplicas(), 1);
       Long generation = s.getMetadata().getGeneration();
       var st = s.getStatus();
@@ -127,8 +148,11 @@ public final class StandInControllers implements AutoCloseable {
         marked.incrementAndGet();
       }
     }
-    int nodes = Math.max(1, client.nodes().list().getItems().size());
+    List<io.fabric8.kubernetes.api.model.Node> allNodes = client.nodes().list().getItems();
     for (DaemonSet ds : client.apps().daemonSets().inAnyNamespace().list().getItems()) {
+      // no Node in the mock (tests without hosts): one pod, as on a node that takes it
+      int nodes = allNodes.isEmpty() ? 1 : (int) allNodes.stream()
+          .filter(n -> Scheduling.fits(ds.getSpec().getTemplate().getSpec(), n)).count();
       Long generation = ds.getMetadata().getGeneration();
       var st = ds.getStatus();
       if (st == null || !Objects.equals(st.getObservedGeneration(), generation) || !Objects.equals(st.getNumberReady(), nodes)
@@ -143,6 +167,115 @@ public final class StandInControllers implements AutoCloseable {
     }
     for (Job job : client.batch().v1().jobs().inAnyNamespace().list().getItems()) {
       completes(job);
+    }
+  }
+
+  /** The ceph-csi-operator: a CSIDriver for each Driver once the operator's Deployment in its namespace is ready. */
+  private void operateCsiDrivers() {
+    List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> drivers;
+    try {
+      drivers = client.genericKubernetesResources("csi.ceph.io/v1", "Driver").inAnyNamespace().list().getItems();
+    } catch (KubernetesClientException e) {
+      return; // the CRD is not there: no Driver either
+    }
+    for (var driver : drivers) {
+      String name = driver.getMetadata().getName();
+      Deployment operator = client.apps().deployments().inNamespace(driver.getMetadata().getNamespace())
+          .withName(CSI_OPERATOR).get();
+      boolean running = operator != null && operator.getStatus() != null
+          && Objects.equals(operator.getStatus().getReadyReplicas(), Objects.requireNonNullElse(operator.getSpec().getReplicas(), 1));
+      if (running && client.storage().v1().csiDrivers().withName(name).get() == null) {
+        client.resource(new io.fabric8.kubernetes.api.model.storage.CSIDriverBuilder().withNewMetadata().withName(name)
+            .endMetadata().withNewSpec().withAttachRequired(true).withPodInfoOnMount(false).endSpec().build()).create();
+        marked.incrementAndGet();
+        request(); // the claims of its class bind in the next pass
+      }
+    }
+  }
+
+  /** The Deployment of rook's csi-operator.yaml that runs the ceph-csi-operator. */
+  static final String CSI_OPERATOR = "ceph-csi-controller-manager";
+
+  /** Binds each claim that can be: to the PersistentVolume it names or one of its class, or by its class's running CSI provisioner. */
+  private void bindClaims() {
+    List<io.fabric8.kubernetes.api.model.PersistentVolume> volumes = client.persistentVolumes().list().getItems();
+    for (var pvc : client.persistentVolumeClaims().inAnyNamespace().list().getItems()) {
+      if (pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase())) {
+        continue;
+      }
+      String volume = pvc.getSpec().getVolumeName();
+      String cls = pvc.getSpec().getStorageClassName();
+      boolean bound;
+      if (volume != null && !volume.isEmpty()) {
+        bound = volumes.stream().anyMatch(v -> v.getMetadata().getName().equals(volume));
+      } else if (cls != null && volumes.stream().anyMatch(v -> cls.equals(Objects.requireNonNullElse(v.getSpec().getStorageClassName(), "")))) {
+        bound = true; // a static volume of the claim's class (e.g. MinIO's NFS volume)
+      } else {
+        bound = provisionable(cls);
+      }
+      if (bound) {
+        Object size = pvc.getSpec().getResources() == null || pvc.getSpec().getResources().getRequests() == null ? null
+            : pvc.getSpec().getResources().getRequests().get("storage");
+        pvc.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound")
+            .withAccessModes(pvc.getSpec().getAccessModes())
+            .withCapacity(size == null ? java.util.Map.of() : java.util.Map.of("storage", (io.fabric8.kubernetes.api.model.Quantity) size))
+            .build());
+        client.resource(pvc).updateStatus();
+        marked.incrementAndGet();
+        request(); // the workloads that mount it start in the next pass
+      }
+    }
+  }
+
+  private boolean provisionable(io.fabric8.kubernetes.api.model.PersistentVolumeClaim template) {
+    return provisionable(template.getSpec().getStorageClassName());
+  }
+
+  /** A claim of this class (null: the default class) is provisioned: the class exists and its provisioner runs. */
+  private boolean provisionable(String storageClass) {
+    var classes = client.storage().v1().storageClasses().list().getItems();
+    var sc = storageClass == null
+        ? classes.stream().filter(c -> c.getMetadata().getAnnotations() != null
+            && "true".equals(c.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).findFirst()
+        : classes.stream().filter(c -> c.getMetadata().getName().equals(storageClass)).findFirst();
+    return sc.isPresent() && client.storage().v1().csiDrivers().withName(sc.get().getProvisioner()).get() != null;
+  }
+
+  /** Every claim the pods mount is bound (else the pods stay Pending). */
+  private boolean claimsBound(String namespace, io.fabric8.kubernetes.api.model.PodSpec pod) {
+    if (pod == null || pod.getVolumes() == null) {
+      return true;
+    }
+    for (var v : pod.getVolumes()) {
+      if (v.getPersistentVolumeClaim() != null) {
+        var pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(v.getPersistentVolumeClaim().getClaimName()).get();
+        if (pvc == null || pvc.getStatus() == null || !"Bound".equals(pvc.getStatus().getPhase())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Status of a workload whose pods cannot start yet: its generation observed, nothing ready. */
+  private void pending(HasMetadata workload) {
+    Long generation = workload.getMetadata().getGeneration();
+    if (workload instanceof Deployment d) {
+      int want = Objects.requireNonNullElse(d.getSpec().getReplicas(), 1);
+      if (d.getStatus() == null || !Objects.equals(d.getStatus().getObservedGeneration(), generation)
+          || !Objects.equals(Objects.requireNonNullElse(d.getStatus().getReadyReplicas(), 0), 0)) {
+        d.setStatus(new DeploymentStatusBuilder().withReplicas(want).withReadyReplicas(0).withAvailableReplicas(0)
+            .withUnavailableReplicas(want).withUpdatedReplicas(want).withObservedGeneration(generation).build());
+        client.resource(d).updateStatus();
+      }
+    } else if (workload instanceof StatefulSet s) {
+      int want = Objects.requireNonNullElse(s.getSpec().getReplicas(), 1);
+      if (s.getStatus() == null || !Objects.equals(s.getStatus().getObservedGeneration(), generation)
+          || !Objects.equals(Objects.requireNonNullElse(s.getStatus().getReadyReplicas(), 0), 0)) {
+        s.setStatus(new StatefulSetStatusBuilder().withReplicas(Math.min(1, want)).withReadyReplicas(0).withCurrentReplicas(Math.min(1, want))
+            .withUpdatedReplicas(Math.min(1, want)).withAvailableReplicas(0).withObservedGeneration(generation).build());
+        client.resource(s).updateStatus();
+      }
     }
   }
 
