@@ -225,7 +225,7 @@ ks_init_api_phases() {
 }
 
 ks_kubeadm_init() {
-  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key='' f
+  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key='' f settings
   while [ $# -gt 0 ]; do
     case $1 in
       --config) cfg=${2:-}; shift ;;
@@ -244,11 +244,14 @@ ks_kubeadm_init() {
       echo "unable to read config from \"$cfg\" : open $cfg: no such file or directory" >&2
       return 1
     fi
-    [ -n "$endpoint" ] || endpoint=$(ks_yaml_get "$cfg" controlPlaneEndpoint)
-    [ -n "$name" ] || name=$(ks_yaml_get "$cfg" nodeRegistration.name)
-    [ -n "$advertise" ] || advertise=$(ks_yaml_get "$cfg" localAPIEndpoint.advertiseAddress)
-    ip=$(ks_yaml_node_ip "$cfg")
-    version=$(ks_yaml_get "$cfg" kubernetesVersion)
+    # refused here, before any phase, nothing is written (kubeadm loads the configuration first)
+    settings=$(ks_config_check init "$cfg") || return
+    eval "$settings"
+    [ -n "$endpoint" ] || endpoint=$KS_CFG_ENDPOINT
+    [ -n "$name" ] || name=$KS_CFG_NAME
+    [ -n "$advertise" ] || advertise=$KS_CFG_ADVERTISE
+    ip=$KS_CFG_NODE_IP
+    version=$KS_CFG_VERSION
   fi
   advertise=${advertise:-$(ks_private_ip)}
   name=${name:-$KS_HOST}
@@ -363,6 +366,30 @@ ks_kubeadm_token() {
   fi
 }
 
+# kubeadm config validate --config FILE (cmd/kubeadm/app/cmd/config.go, newCmdConfigValidate):
+# strict, unlike init and join: an unknown field or kind is an error; "ok" when it passes.
+ks_kubeadm_config() {
+  local cfg=''
+  [ "${1:-}" = validate ] || return 0
+  shift
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --config) cfg=${2:-}; shift ;;
+      --config=*) cfg=${1#*=} ;;
+    esac
+    [ $# -gt 0 ] && shift
+  done
+  if [ -z "$cfg" ]; then
+    printf 'the --config flag is mandatory\nTo see the stack trace of this error execute with --v=5 or higher\n' >&2
+    return 1
+  fi
+  if [ ! -r "$cfg" ]; then
+    printf 'open %s: no such file or directory\nTo see the stack trace of this error execute with --v=5 or higher\n' "$cfg" >&2
+    return 1
+  fi
+  ks_config_check validate "$cfg"
+}
+
 stub_kubeadm() {
   ks_require_pkg kubeadm || return
   case ${1:-} in
@@ -398,6 +425,10 @@ stub_kubeadm() {
     reset)
       shift
       ks_kubeadm_reset "$@"
+      ;;
+    config)
+      shift
+      ks_kubeadm_config "$@"
       ;;
   esac
 }
