@@ -33,7 +33,7 @@ public final class Stubs {
       "kubeadm", "kubelet", "kubectl", "containerd",
       "curl", "gpg", "reboot", "shutdown", "poweroff", "halt");
   private static final String DISPATCHER = "kubesmith-stub";
-  private static final String CHECK_PACKAGE = "dev/kubesmith/testkit/internal/kubeadm/";
+  static final String CHECK_PACKAGE = "dev/kubesmith/testkit/internal/kubeadm/";
   /** The handler scripts in {@code .kubesmith/} the dispatcher sources ({@code api.sh} also runs on its own). */
   public static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "kubeadm.sh", "kubeadm-join.sh", "kube-api.sh", "api.sh", "system.sh");
 
@@ -59,9 +59,16 @@ public final class Stubs {
   }
 
   private static void installConfigCheck(Path java) throws IOException {
-    Path classes = java.resolve("classes");
+    copyConfigCheck(codeSource(dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck.class), java.resolve("classes"));
+    Files.createDirectories(java.resolve("lib"));
+    Files.copy(codeSource(org.snakeyaml.engine.v2.api.LoadSettings.class), java.resolve("lib").resolve("snakeyaml-engine.jar"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(java.resolve("jvm"), Path.of(System.getProperty("java.home"), "bin", "java") + "\n");
+  }
+
+  /** Copies the config check's classes from where they were loaded, a class directory (a build) or the testkit's jar. */
+  static void copyConfigCheck(Path own, Path classes) throws IOException {
     Files.createDirectories(classes.resolve(CHECK_PACKAGE));
-    Path own = codeSource(dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck.class);
     if (Files.isDirectory(own)) {
       try (Stream<Path> files = Files.list(own.resolve(CHECK_PACKAGE))) {
         for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
@@ -80,10 +87,6 @@ public final class Stubs {
         }
       }
     }
-    Files.createDirectories(java.resolve("lib"));
-    Files.copy(codeSource(org.snakeyaml.engine.v2.api.LoadSettings.class), java.resolve("lib").resolve("snakeyaml-engine.jar"),
-        StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(java.resolve("jvm"), Path.of(System.getProperty("java.home"), "bin", "java") + "\n");
   }
 
   private static Path codeSource(Class<?> c) throws IOException {
