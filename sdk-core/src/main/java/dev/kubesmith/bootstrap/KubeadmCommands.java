@@ -13,10 +13,23 @@ import java.util.stream.Collectors;
  * join, the Node is registered (a master's with the control-plane label of mark-control-plane). A
  * half-done init or join is reset ({@code kubeadm reset -f} and what it leaves) and run again, but
  * never a control plane that is complete or that other nodes joined.
+ *
+ * <p>init, join and their resets run under a lock on the host ({@link #LOCK}) that the kubeadm
+ * process inherits: when an operator dies in the middle of kubeadm, kubeadm goes on until its next
+ * write to the closed SSH channel (or to its end), and the next build waits for it before judging
+ * what it left, instead of resetting or running kubeadm beside it.
  */
 final class KubeadmCommands {
   static final String ADMIN = "/etc/kubernetes/admin.conf";
   static final String KUBELET = "/etc/kubernetes/kubelet.conf";
+  /** Held (flock, file descriptor 8) by the script and the kubeadm it runs, until both end. */
+  static final String LOCK = "/run/kubesmith/kubeadm.lock";
+  /**
+   * How long a build waits for the kubeadm of an earlier one: more than kubeadm's own waits (4 min
+   * for a healthy kubelet, 4 min for the control plane, 5 min for the TLS bootstrap), and with the
+   * kubeadm run that follows still less than the SSH command timeout (900 s by default).
+   */
+  static final int LOCK_WAIT_SECONDS = 600;
   private static final String KUBECTL = "kubectl --request-timeout=10s --kubeconfig=";
 
   /** What kubeadm reset -f leaves behind of a half-done init or join, all written by kubeadm or the kubelet it started. */
@@ -56,7 +69,12 @@ final class KubeadmCommands {
     String joined = others.isEmpty() ? "joined=" : "joined=$(" + KUBECTL + ADMIN + " --server=https://" + local
         + " get node " + others + " --ignore-not-found -o name 2>&1)";
     String endpoint = KubeadmConfig.controlPlaneEndpoint(spec);
-    return "if " + STARTED + "; then\n"
+    // after a wait, the earlier build's kubeadm may have finished the init: then it is done
+    String finished = "  if { " + initCheck() + "; } 2>/dev/null; then\n"
+        + "    echo '" + first.name() + ": the kubeadm init of an earlier build finished it' >&2; exit 0\n"
+        + "  fi\n";
+    return locked(first, "kubeadm init", finished)
+        + "if " + STARTED + "; then\n"
         + "  if " + initComplete(local) + "; then\n"
         + "    echo '" + first.name() + ": kubeadm init is complete, but the API does not answer through the control-plane"
         + " endpoint " + endpoint + ": fix the endpoint (load balancer, VIP, firewall), then run the build again' >&2; exit 1\n"
@@ -79,6 +97,31 @@ final class KubeadmCommands {
         + initCommand;
   }
 
+  /**
+   * Takes {@link #LOCK}, waiting up to {@link #LOCK_WAIT_SECONDS} for a kubeadm run of an earlier
+   * build; {@code afterWait} runs when it had to wait. On a timeout, names what holds the lock.
+   */
+  private static String locked(Host host, String what, String afterWait) {
+    // what holds the lock file open, but this shell: the pids, and the kubeadm among them with its command line
+    String holders = "    holders=$(exec 8>&-; for f in /proc/[0-9]*/fd/*; do if [ \"$f\" -ef " + LOCK + " ]; then"
+        + " p=${f#/proc/}; p=${p%%/*}; [ \"$p\" = \"$$\" ] || echo \"$p\"; fi; done 2>/dev/null | sort -un | tr '\\n' ' ')\n"
+        + "    running=''; for p in $holders; do if [ \"$(cat /proc/$p/comm 2>/dev/null)\" = kubeadm ]; then kpid=$p;"
+        + " running=\"pid $p: $(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-120 | sed 's/ *$//')\"; fi; done\n";
+    String timedOut = "    echo \"" + host.name() + ": a kubeadm run from an earlier build is still running there"
+        + " (${running:-pids ${holders}hold " + LOCK + "}) after " + LOCK_WAIT_SECONDS + " s; wait for it to end, or stop it"
+        + " if it hangs (kill ${kpid:-<pid>}), then run the build again\" >&2; exit 1\n";
+    return "mkdir -p " + LOCK.substring(0, LOCK.lastIndexOf('/')) + " && exec 8>>" + LOCK + " || exit $?\n"
+        + "if ! flock -n 8; then\n"
+        + "  echo '" + host.name() + ": waiting (up to " + LOCK_WAIT_SECONDS + " s) for a kubeadm run of an earlier build to end"
+        + " before " + what + "' >&2\n"
+        + "  if ! flock -w " + LOCK_WAIT_SECONDS + " 8; then\n"
+        + holders
+        + timedOut
+        + "  fi\n"
+        + afterWait
+        + "fi\n";
+  }
+
   /** The joined node's effect: registered (a master also labelled by mark-control-plane). */
   static String joinCheck(Host node, boolean master) {
     String get = KUBECTL + KUBELET + " get node " + node.name();
@@ -95,6 +138,7 @@ final class KubeadmCommands {
     String check = joinCheck(node, master);
     String why = "out=$(" + KUBECTL + KUBELET + " get node " + node.name() + " -o name 2>&1)";
     return "trap 'rm -f " + joinConfig + "' EXIT\n"
+        + locked(node, "kubeadm join", "")
         + "if " + check + "; then exit 0; fi\n"
         + "if " + STARTED + "; then\n"
         + "  if [ -e " + KUBELET + " ] && ! { " + why + "; echo \"$out\" | grep -q NotFound; }; then\n"

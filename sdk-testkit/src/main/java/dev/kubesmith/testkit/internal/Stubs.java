@@ -3,18 +3,27 @@ package dev.kubesmith.testkit.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * The stub commands: one bash dispatcher ({@code kubesmith-stub}) with a symlink per stubbed command
  * and its handlers in {@code .kubesmith/}. The directory is mounted as the top layer of each host's
  * {@code /usr/local/sbin}, which comes first on root's PATH, so SSH sessions and {@code exec} see
- * the stubs before the machine's real programs.
+ * the stubs before the machine's real programs. The kubeadm stub reads {@code --config} with {@link
+ * dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck}, run by this JVM's {@code java}: its
+ * classes and the YAML parser it needs are copied to {@code .kubesmith/java} (the host cannot see the
+ * Maven repository under /root), and the path of {@code java} to {@code .kubesmith/java/jvm}.
  */
 public final class Stubs {
   /** Every command the sandbox stands in for. */
@@ -24,6 +33,7 @@ public final class Stubs {
       "kubeadm", "kubelet", "kubectl", "containerd",
       "curl", "gpg", "reboot", "shutdown", "poweroff", "halt");
   private static final String DISPATCHER = "kubesmith-stub";
+  static final String CHECK_PACKAGE = "dev/kubesmith/testkit/internal/kubeadm/";
   /** The handler scripts in {@code .kubesmith/} the dispatcher sources ({@code api.sh} also runs on its own). */
   public static final List<String> LIBRARIES = List.of("packages.sh", "kube.sh", "kubeadm.sh", "kubeadm-join.sh", "kube-api.sh", "api.sh", "system.sh");
 
@@ -41,9 +51,49 @@ public final class Stubs {
       for (String command : COMMANDS) {
         Files.createSymbolicLink(dir.resolve(command), Path.of(DISPATCHER));
       }
+      installConfigCheck(dir.resolve(".kubesmith").resolve("java"));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the sandbox stubs to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void installConfigCheck(Path java) throws IOException {
+    copyConfigCheck(codeSource(dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck.class), java.resolve("classes"));
+    Files.createDirectories(java.resolve("lib"));
+    Files.copy(codeSource(org.snakeyaml.engine.v2.api.LoadSettings.class), java.resolve("lib").resolve("snakeyaml-engine.jar"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.writeString(java.resolve("jvm"), Path.of(System.getProperty("java.home"), "bin", "java") + "\n");
+  }
+
+  /** Copies the config check's classes from where they were loaded, a class directory (a build) or the testkit's jar. */
+  static void copyConfigCheck(Path own, Path classes) throws IOException {
+    Files.createDirectories(classes.resolve(CHECK_PACKAGE));
+    if (Files.isDirectory(own)) {
+      try (Stream<Path> files = Files.list(own.resolve(CHECK_PACKAGE))) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+          Files.copy(f, classes.resolve(CHECK_PACKAGE).resolve(f.getFileName().toString()));
+        }
+      }
+    } else {
+      try (JarFile jar = new JarFile(own.toFile())) {
+        for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+          JarEntry entry = e.nextElement();
+          if (entry.getName().startsWith(CHECK_PACKAGE) && entry.getName().endsWith(".class")) {
+            try (InputStream in = jar.getInputStream(entry)) {
+              Files.copy(in, classes.resolve(entry.getName()));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Path codeSource(Class<?> c) throws IOException {
+    try {
+      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IOException("cannot find where " + c.getName() + " was loaded from: " + e.getMessage(), e);
     }
   }
 

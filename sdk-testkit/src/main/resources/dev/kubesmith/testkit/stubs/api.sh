@@ -44,7 +44,9 @@ ks_api_start() {
   ks_api_running && return 0
   ip=$(ks_api_address)
   # shellcheck disable=SC2016 # $$ and $1.. expand in the child shell
-  setsid -f bash -c 'echo "$$" > "$1"; exec socat "TCP-LISTEN:6443,bind=$2,fork,reuseaddr,backlog=128" "UNIX-CONNECT:$3"' \
+  # a daemon, as the kubelet's static pod would be: none of the caller's descriptors (a kubeadm lock on fd 8)
+  setsid -f bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2> /dev/null
+    echo "$$" > "$1"; exec socat "TCP-LISTEN:6443,bind=$2,fork,reuseaddr,backlog=128" "UNIX-CONNECT:$3"' \
     kubesmith-api "$KS_API_PID" "$ip" "$KS_API_SOCKET" < /dev/null >> "$KS_API_LOG" 2>&1
   while ! ks_api_listening; do
     if [ "$waited" -ge 500 ]; then

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# What the kubeadm stub needs besides files: reading kubeadm's YAML config files, and talking to
+# What the kubeadm stub needs besides files: reading kubeadm's configuration files, and talking to
 # the cluster's Kubernetes API when the sandbox has one (/run/kubesmith/api-server exists; the
 # test's KubernetesMockServer, reached through the control-plane endpoint: VIP -> haproxy -> a
 # master's :6443 -> the sandbox's bridge). Objects it keeps there, as kubeadm does:
@@ -8,47 +8,17 @@
 #   kube-system/secrets/kubeadm-certs          the CA, for masters joining with the certificate key
 #   nodes/<name>                               each node, Ready, registered by init and join
 
-# ks_yaml_get FILE a.b.c: the scalar at that key path in the first document that has it (for a
-# sequence, its first item), quotes removed. Block-style YAML as kubeadm configs are written.
-ks_yaml_get() {
-  awk -v path="$2" '
-    function clean(v) {
-      sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-      if (v ~ /^\[/) { v = substr(v, 2); sub(/[],].*$/, "", v); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v) }
-      if (v ~ /^".*"$/ || v ~ /^\047.*\047$/) v = substr(v, 2, length(v) - 2)
-      return v
-    }
-    function at_path(   i) {
-      if (depth != n) return 0
-      for (i = 1; i <= n; i++) if (keys[i] != want[i]) return 0
-      return 1
-    }
-    BEGIN { n = split(path, want, "."); depth = 0 }
-    /^---/ { depth = 0; next }
-    /^[ \t]*(#.*)?$/ { next }
-    {
-      match($0, /^ */); ind = RLENGTH; line = substr($0, ind + 1)
-      if (line ~ /^- /) {
-        while (depth > 0 && indents[depth] > ind) depth--
-        if (at_path()) { print clean(substr(line, 3)); exit }
-        next
-      }
-      while (depth > 0 && indents[depth] >= ind) depth--
-      c = index(line, ":")
-      if (c == 0) next
-      depth++; indents[depth] = ind; keys[depth] = substr(line, 1, c - 1)
-      v = clean(substr(line, c + 1))
-      if (at_path() && v != "") { print v; exit }
-    }' "$1"
-}
-
-# The kubelet's node-ip under nodeRegistration: a map entry (v1beta3) or a name/value pair (v1beta4).
-ks_yaml_node_ip() {
-  local v
-  v=$(ks_yaml_get "$1" nodeRegistration.kubeletExtraArgs.node-ip)
-  [ -n "$v" ] || v=$(awk '/name:[ \t]*"?node-ip"?[ \t]*$/ { f = 1; next }
-    f && /value:/ { sub(/.*value:[ \t]*/, ""); gsub(/["\047 \t]/, ""); print; exit }' "$1")
-  printf '%s' "$v"
+# ks_config_check init|join|validate FILE: kubeadm's reading of --config FILE, by KubeadmConfigCheck
+# (sdk-testkit, dev.kubesmith.testkit.internal.kubeadm) in one JVM: every document decoded as kubeadm
+# decodes it, kubeadm's warnings and refusals on stderr (exit 1, or 3 for validation errors), and for
+# init and join the settings the stub needs on stdout as KS_CFG_*= assignments, for eval.
+ks_config_check() {
+  if [ ! -x "$KS_JAVA" ]; then
+    echo "kubesmith sandbox: kubeadm $1 on $KS_HOST cannot read $2: no JVM at '$KS_JAVA' inside the host (the sandbox runs the test JVM's java; it must not live under /root, /tmp or /run)" >&2
+    return 1
+  fi
+  env -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS "$KS_JAVA" -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+    -cp "$KS_JAVA_CP" dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck "$1" "$2" "$KS_VERSION"
 }
 
 ks_b64() {

@@ -7,6 +7,11 @@
 # cluster-info, tokens and certificates, check a joining node's token and CA hash, register each
 # node as a Ready Node; a master's init or join starts its API forwarder (api.sh) if it is stopped.
 
+# the JVM and class path that read kubeadm's --config (ks_config_check; installed by Stubs.java)
+KS_JAVA=''
+[ -r "$KS_LIB/java/jvm" ] && read -r KS_JAVA < "$KS_LIB/java/jvm"
+KS_JAVA_CP="$KS_LIB/java/classes:$KS_LIB/java/lib/snakeyaml-engine.jar"
+
 # shellcheck source=kube-api.sh
 source "$KS_LIB/kube-api.sh"
 # shellcheck source=api.sh

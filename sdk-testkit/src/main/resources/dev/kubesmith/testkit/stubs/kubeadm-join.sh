@@ -123,7 +123,7 @@ ks_join_control_plane_join() {
 }
 
 ks_kubeadm_join() {
-  local endpoint='' token='' hash='' key='' control=0 cfg='' name='' ip='' advertise=''
+  local endpoint='' token='' hash='' key='' control=0 cfg='' name='' ip='' advertise='' settings
   while [ $# -gt 0 ]; do
     case $1 in
       --config) cfg=${2:-}; shift ;;
@@ -147,17 +147,11 @@ ks_kubeadm_join() {
   fi
   ks_join_filled "$cfg" "$token" "$hash" "$key" || return 1
   if [ -n "$cfg" ]; then
-    endpoint=$(ks_yaml_get "$cfg" discovery.bootstrapToken.apiServerEndpoint)
-    token=$(ks_yaml_get "$cfg" discovery.bootstrapToken.token)
-    hash=$(ks_yaml_get "$cfg" discovery.bootstrapToken.caCertHashes)
-    [ "$(ks_yaml_get "$cfg" discovery.bootstrapToken.unsafeSkipCAVerification)" = true ] && hash=skip
-    name=$(ks_yaml_get "$cfg" nodeRegistration.name)
-    ip=$(ks_yaml_node_ip "$cfg")
-    if grep -q '^controlPlane:' "$cfg"; then
-      control=1
-      key=$(ks_yaml_get "$cfg" controlPlane.certificateKey)
-      advertise=$(ks_yaml_get "$cfg" controlPlane.localAPIEndpoint.advertiseAddress)
-    fi
+    # kubeadm loads and validates the configuration before any phase: refused, nothing is written
+    settings=$(ks_config_check join "$cfg") || return
+    eval "$settings"
+    endpoint=$KS_CFG_ENDPOINT token=$KS_CFG_TOKEN hash=$KS_CFG_HASH name=$KS_CFG_NAME ip=$KS_CFG_NODE_IP
+    control=$KS_CFG_CONTROL key=$KS_CFG_KEY advertise=$KS_CFG_ADVERTISE
   fi
   ks_join_valid "$endpoint" "$token" "$hash" "$control" "$key" || return 1
   name=${name:-$KS_HOST}

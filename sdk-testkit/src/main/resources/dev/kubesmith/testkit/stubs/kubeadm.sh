@@ -41,7 +41,11 @@ ks_node_version() {
 
 # Fault injection: $KS_STATE/faults/kubeadm-phase holding "<init|join> <phase>" makes the next such
 # command fail as that phase starts (one shot), having done every phase before it, so it leaves on
-# the host and in the API what real kubeadm leaves when it fails there.
+# the host and in the API what real kubeadm leaves when it fails there. $KS_STATE/faults/kubeadm-block
+# holding "<init|join> <phase>" makes it stop there instead (one shot), silent, until the file
+# kubeadm-block.release appears; kubeadm-block.blocked holds its pid meanwhile. That is kubeadm caught
+# in the middle (a test can kill its operator then); once released it goes on with the phase's first
+# line, as kubeadm prints one as each phase starts.
 ks_phase() {
   local f="$KS_STATE/faults/kubeadm-phase" cmd='' phase=''
   KS_PHASE=$2
@@ -53,8 +57,36 @@ ks_phase() {
       return 1
     fi
   fi
-  [ "$2" = preflight ] && echo "[preflight] Running pre-flight checks"
+  f="$KS_STATE/faults/kubeadm-block"
+  if [ -f "$f" ]; then
+    read -r cmd phase < "$f" || true
+    if [ "$cmd" = "$1" ] && [ "$phase" = "$2" ]; then
+      rm -f "$f"
+      echo "$$" > "$f.blocked"
+      while [ ! -e "$f.release" ]; do sleep 0.05; done
+      rm -f "$f.release" "$f.blocked"
+    fi
+  fi
+  ks_phase_banner "$1" "$2"
   return 0
+}
+
+# The line kubeadm v1.34 prints as a phase starts (from its output); with stdout gone (the SSH
+# session of a killed operator), kubeadm dies of SIGPIPE on it: a Go program that does not
+# signal.Notify SIGPIPE exits with SIGPIPE on a write to a broken pipe on fd 1 or 2 (os/signal).
+ks_phase_banner() {
+  case "$1 $2" in
+    "init preflight" | "join preflight") echo "[preflight] Running pre-flight checks" ;;
+    "init etcd") echo '[etcd] Creating static Pod manifest for local etcd in "/etc/kubernetes/manifests"' ;;
+    "init control-plane") echo '[control-plane] Using manifest folder "/etc/kubernetes/manifests"' ;;
+    "init wait-control-plane")
+      echo '[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"'
+      echo '[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s'
+      ;;
+    "init upload-config") echo '[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace' ;;
+    "init bootstrap-token") echo '[bootstrap-token] Configuring bootstrap tokens, cluster-info ConfigMap, RBAC Roles' ;;
+    "init kubelet-finalize") echo '[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client certificate and key' ;;
+  esac
 }
 
 ks_stand_in() {
@@ -206,6 +238,7 @@ ks_init_api_phases() {
     return 1
   fi
   ks_phase init mark-control-plane || return 1
+  echo "[mark-control-plane] Marking the node $name as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]"
   if ks_api_enabled && ! ks_register_node "$endpoint" "$name" "$ip" "$version" 1; then
     ks_fail "mark-control-plane: node $name: $KS_API_ERROR"
     return 1
@@ -217,15 +250,20 @@ ks_init_api_phases() {
   fi
   ks_phase init kubelet-finalize && ks_phase_kubelet_finalize || return 1
   ks_phase init addons || return 1
-  if ks_api_enabled && ! { ks_publish_configmap "$endpoint" kube-system coredns Corefile \
-    && ks_publish_configmap "$endpoint" kube-system kube-proxy config.conf; }; then
+  if ks_api_enabled && ! ks_publish_configmap "$endpoint" kube-system coredns Corefile; then
     ks_fail "addons: $KS_API_ERROR"
     return 1
   fi
+  echo "[addons] Applied essential addon: CoreDNS"
+  if ks_api_enabled && ! ks_publish_configmap "$endpoint" kube-system kube-proxy config.conf; then
+    ks_fail "addons: $KS_API_ERROR"
+    return 1
+  fi
+  echo "[addons] Applied essential addon: kube-proxy"
 }
 
 ks_kubeadm_init() {
-  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key='' f
+  local endpoint='' cfg='' upload=0 name='' ip='' advertise='' version='' token key='' f settings hash
   while [ $# -gt 0 ]; do
     case $1 in
       --config) cfg=${2:-}; shift ;;
@@ -244,11 +282,14 @@ ks_kubeadm_init() {
       echo "unable to read config from \"$cfg\" : open $cfg: no such file or directory" >&2
       return 1
     fi
-    [ -n "$endpoint" ] || endpoint=$(ks_yaml_get "$cfg" controlPlaneEndpoint)
-    [ -n "$name" ] || name=$(ks_yaml_get "$cfg" nodeRegistration.name)
-    [ -n "$advertise" ] || advertise=$(ks_yaml_get "$cfg" localAPIEndpoint.advertiseAddress)
-    ip=$(ks_yaml_node_ip "$cfg")
-    version=$(ks_yaml_get "$cfg" kubernetesVersion)
+    # refused here, before any phase, nothing is written (kubeadm loads the configuration first)
+    settings=$(ks_config_check init "$cfg") || return
+    eval "$settings"
+    [ -n "$endpoint" ] || endpoint=$KS_CFG_ENDPOINT
+    [ -n "$name" ] || name=$KS_CFG_NAME
+    [ -n "$advertise" ] || advertise=$KS_CFG_ADVERTISE
+    ip=$KS_CFG_NODE_IP
+    version=$KS_CFG_VERSION
   fi
   advertise=${advertise:-$(ks_private_ip)}
   name=${name:-$KS_HOST}
@@ -282,20 +323,16 @@ ks_kubeadm_init() {
   token=$(ks_new_token)
   ks_init_api_phases "$endpoint" "$name" "$ip" "$version" "$token" "$key" || return 1
   [ -n "$key" ] && printf '[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n%s\n' "$key"
-  cat << EOF
-Your Kubernetes control-plane has initialized successfully!
-
-You can now join any number of control-plane nodes running the following command on each as root:
-
-  kubeadm join $endpoint --token $token \\
-	--discovery-token-ca-cert-hash $(ks_ca_hash /etc/kubernetes/pki/ca.crt) \\
-	--control-plane --certificate-key ${key:-<key>}
-
-Then you can join any number of worker nodes by running the following on each as root:
-
-kubeadm join $endpoint --token $token \\
-	--discovery-token-ca-cert-hash $(ks_ca_hash /etc/kubernetes/pki/ca.crt)
-EOF
+  # the last phase only prints: killed here, kubeadm had done all of init
+  ks_phase init show-join-command || return 1
+  hash=$(ks_ca_hash /etc/kubernetes/pki/ca.crt)
+  # written by the shell itself, as kubeadm writes it: with stdout closed, kubeadm dies here (not a cat it runs)
+  printf '%s\n' "Your Kubernetes control-plane has initialized successfully!" "" \
+    "You can now join any number of control-plane nodes running the following command on each as root:" "" \
+    "  kubeadm join $endpoint --token $token \\" "	--discovery-token-ca-cert-hash $hash \\" \
+    "	--control-plane --certificate-key ${key:-<key>}" "" \
+    "Then you can join any number of worker nodes by running the following on each as root:" "" \
+    "kubeadm join $endpoint --token $token \\" "	--discovery-token-ca-cert-hash $hash"
   return 0
 }
 
@@ -363,8 +400,41 @@ ks_kubeadm_token() {
   fi
 }
 
+# kubeadm config validate --config FILE (cmd/kubeadm/app/cmd/config.go, newCmdConfigValidate):
+# strict, unlike init and join: an unknown field or kind is an error; "ok" when it passes.
+ks_kubeadm_config() {
+  local cfg=''
+  [ "${1:-}" = validate ] || return 0
+  shift
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --config) cfg=${2:-}; shift ;;
+      --config=*) cfg=${1#*=} ;;
+    esac
+    [ $# -gt 0 ] && shift
+  done
+  if [ -z "$cfg" ]; then
+    printf 'the --config flag is mandatory\nTo see the stack trace of this error execute with --v=5 or higher\n' >&2
+    return 1
+  fi
+  if [ ! -r "$cfg" ]; then
+    printf 'open %s: no such file or directory\nTo see the stack trace of this error execute with --v=5 or higher\n' "$cfg" >&2
+    return 1
+  fi
+  ks_config_check validate "$cfg"
+}
+
+# When each kubeadm init and join started ("<epoch seconds.micros> TAB <pid> TAB <init|join>" in
+# $KS_STATE/kubeadm-runs.log); the calls log has when each ended, so a test can tell two runs overlapped.
+ks_run_started() {
+  printf '%s\t%s\t%s\n' "$EPOCHREALTIME" "$$" "$1" >> "$KS_STATE/kubeadm-runs.log"
+}
+
 stub_kubeadm() {
   ks_require_pkg kubeadm || return
+  # dying of SIGPIPE (see ks_phase_banner), it is still one call in the calls log, exit 141 as a shell
+  # sees it; where SIGPIPE was ignored on entry this cannot be set, and the writes fail as Go's then do
+  trap 'ks_record 141; trap - PIPE; kill -PIPE "$$"' PIPE
   case ${1:-} in
     version)
       if [[ " $* " == *" -o short "* || " $* " == *" --output=short "* || " $* " == *" -oshort "* ]]; then
@@ -380,10 +450,12 @@ stub_kubeadm() {
         ks_kubeadm_phase "$@"
         return
       fi
+      ks_run_started init
       ks_kubeadm_init "$@"
       ;;
     join)
       shift
+      ks_run_started join
       ks_kubeadm_join "$@"
       ;;
     token)
@@ -398,6 +470,10 @@ stub_kubeadm() {
     reset)
       shift
       ks_kubeadm_reset "$@"
+      ;;
+    config)
+      shift
+      ks_kubeadm_config "$@"
       ;;
   esac
 }

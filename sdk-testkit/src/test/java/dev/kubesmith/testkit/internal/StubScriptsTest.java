@@ -3,9 +3,16 @@ package dev.kubesmith.testkit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.testkit.ExecResult;
+import dev.kubesmith.testkit.internal.kubeadm.KubeadmConfigCheck;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,5 +40,40 @@ class StubScriptsTest {
       assertThat(handlers).contains("stub_" + c.replace('-', '_') + "() {");
       assertThat(stubs.resolve(c)).isSymbolicLink().isExecutable();
     });
+  }
+
+  /** The kubeadm stub's config check runs from what install copied alone (a host cannot see the Maven repository). */
+  @Test
+  void theInstalledConfigCheckRunsOnItsOwnCopiedFromAClassDirectoryOrAJar(@TempDir Path dir) throws Exception {
+    Path java = Stubs.install(dir.resolve("stubs")).resolve(".kubesmith").resolve("java");
+    Path classes = Path.of(KubeadmConfigCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path jar = dir.resolve("sdk-testkit.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.list(classes.resolve(Stubs.CHECK_PACKAGE))) {
+      for (Path f : files.toList()) {
+        out.putNextEntry(new JarEntry(Stubs.CHECK_PACKAGE + f.getFileName()));
+        Files.copy(f, (OutputStream) out);
+        out.closeEntry();
+      }
+    }
+    Stubs.copyConfigCheck(jar, dir.resolve("from-jar"));
+    Path config = Files.writeString(dir.resolve("kubeadm.yaml"), "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
+        + "kubernetesVersion: v1.34.2\n");
+
+    List<String> copied;
+    try (Stream<Path> a = Files.list(java.resolve("classes").resolve(Stubs.CHECK_PACKAGE))) {
+      copied = a.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    List<String> fromJar;
+    try (Stream<Path> b = Files.list(dir.resolve("from-jar").resolve(Stubs.CHECK_PACKAGE))) {
+      fromJar = b.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    ExecResult r = Proc.run(List.of(Files.readString(java.resolve("jvm")).strip(), "-cp",
+        java.resolve("classes") + ":" + java.resolve("lib").resolve("snakeyaml-engine.jar"), KubeadmConfigCheck.class.getName(),
+        "validate", config.toString(), "1.34.2"), Duration.ofSeconds(30), null, null);
+
+    assertThat(copied).contains("KubeadmConfigCheck.class", "GoJsonDecoder.class").isEqualTo(fromJar);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).isEqualTo("ok\n");
   }
 }
