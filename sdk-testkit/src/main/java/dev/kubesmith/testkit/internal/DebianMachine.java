@@ -156,6 +156,11 @@ public final class DebianMachine implements AutoCloseable {
     if (init > 0) {
       ProcessHandle.of(init).ifPresent(ProcessHandle::destroyForcibly);
     }
+    // whatever nspawn started, also when its PID 1 was never found (a boot that failed early):
+    // a container whose nspawn dies keeps running, so its processes are killed, not nspawn alone
+    if (nspawn != null) {
+      nspawn.toHandle().children().forEach(ProcessHandle::destroyForcibly);
+    }
     awaitOff(Duration.ofSeconds(10));
   }
 
