@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kubesmith.addons.testing.AddonApiContract;
 import dev.kubesmith.addons.testing.Clusters;
+import dev.kubesmith.addons.testing.MockCluster;
 import dev.kubesmith.addons.testing.Plans;
 import dev.kubesmith.plan.Plan;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -15,6 +16,15 @@ class LoggingApiTest extends AddonApiContract {
   @Override
   protected Plan plan() {
     return Plans.of(Clusters.ha(), Logging.efk());
+  }
+
+  /** rook-ceph's block StorageClass with its CSI driver running: Elasticsearch's claims bind. */
+  @Override
+  protected void given(MockCluster cluster) {
+    cluster.client().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata()
+        .withName("rook-ceph-block").endMetadata().withProvisioner("rook-ceph.rbd.csi.ceph.com").build()).create();
+    cluster.client().resource(new io.fabric8.kubernetes.api.model.storage.CSIDriverBuilder().withNewMetadata()
+        .withName("rook-ceph.rbd.csi.ceph.com").endMetadata().build()).create();
   }
 
   @Override

@@ -39,10 +39,17 @@ public abstract class AddonApiContract {
   /** A workload the plan waits for, as {@link Readiness#parse} reads it, that the failure test breaks. */
   protected abstract String workloadToBreak();
 
+  /**
+   * What the cluster has before the addon, e.g. the storage its volume claims need (the stand-in
+   * controllers bind a claim only through a running CSI driver, as a real cluster does).
+   */
+  protected void given(MockCluster cluster) {}
+
   @BeforeAll
   void applyTwice() {
     plan = plan();
     cluster = MockCluster.start();
+    given(cluster);
     first = cluster.apply(plan);
     second = cluster.apply(plan, false, MockCluster.READY_TIMEOUT);
   }
