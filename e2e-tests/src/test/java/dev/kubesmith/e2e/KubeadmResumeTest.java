@@ -97,6 +97,25 @@ class KubeadmResumeTest {
   }
 
   /**
+   * A half-done control plane that another node joined anyway (its Node is in the API) is never
+   * reset: the reset would take etcd's data, and with it that node's membership.
+   */
+  @Test
+  void aHalfDoneInitThatAnotherNodeJoinedIsNotReset() {
+    SandboxHost master = sandbox.host("master1");
+    failKubeadm(master, "init", "addons");
+    assertThatThrownBy(() -> cluster().apply(options())).isInstanceOf(BuildFailedException.class);
+    // worker1 joined by hand meanwhile (its Node registered through the half-done control plane)
+    api.client().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("worker1")
+        .endMetadata().build()).create();
+
+    assertThatThrownBy(() -> cluster().apply(options())).isInstanceOf(BuildFailedException.class)
+        .hasMessageContaining("kubeadm-init@master1").hasMessageContaining("other nodes joined it: kubesmith does not reset it");
+    assertThat(resets(master)).isZero();
+    assertThat(master.exec("test", "-d", "/var/lib/etcd/member").exitCode()).as("etcd's data kept").isZero();
+  }
+
+  /**
    * Once etcd ran, nodes may have joined the control plane; when its API does not answer nobody can
    * tell, so the half-done init is left as it is (before: "nobody joined" was read from the failed
    * query, and the reset would have taken etcd's data with it).
