@@ -92,11 +92,7 @@ class OfflineBundleDebianTest {
     Path dir = tmp.resolve("machine-" + host);
     Proc.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", tmp.resolve(host + "-key").toString());
     try (DebianMachine m = DebianMachine.boot(host, NETNS, dir, Files.readString(tmp.resolve(host + "-key.pub")))) {
-      Files.createDirectories(m.upper().resolve("etc/apt/keyrings"));
-      Files.copy(bundle.resolve(PackageBundle.KEY), m.upper().resolve("etc/apt/keyrings/kubesmith-bundle.gpg"));
-      Files.createDirectories(m.upper().resolve("etc/apt/sources.list.d"));
-      Files.writeString(m.upper().resolve("etc/apt/sources.list.d/kubesmith-bundle.list"), "deb [signed-by="
-          + "/etc/apt/keyrings/kubesmith-bundle.gpg] http://" + SERVER_IP + ":" + server.getAddress().getPort() + "/ ./\n");
+      BundleFixtures.aptSource(m.upper(), bundle, "http://" + SERVER_IP + ":" + server.getAddress().getPort() + "/");
 
       ExecResult update = m.exec(Duration.ofSeconds(120), "apt-get", "-q", "update");
       assertThat(update.exitCode()).as(update.stdout() + update.stderr()).isZero();

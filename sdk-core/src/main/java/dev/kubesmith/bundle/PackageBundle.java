@@ -64,31 +64,48 @@ public final class PackageBundle {
     if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches("[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~*-]+)?"))) {
       throw new BundleException("packages " + packages + ": give Debian package names (e.g. haproxy, or kubeadm=1.34.2-1.1)");
     }
+    return write(out, "bundle", work -> {
+      List<Path> debs = download(packages, sources, work);
+      writeRepository(out, debs);
+      sign(out, work);
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path p = out.resolve(f.getKey()).normalize();
+        if (!p.startsWith(out) || Files.exists(p)) {
+          throw new BundleException("bundle file " + f.getKey() + " is outside the bundle or one of its own");
+        }
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f.getValue());
+      }
+    });
+  }
+
+  private interface Writing {
+    void into(Path work) throws IOException;
+  }
+
+  /** Into a new or empty {@code out} only; {@code writing} gets a scratch directory, removed afterwards; then the manifest. */
+  private static Path write(Path out, String what, Writing writing) {
     try {
-      if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
-        throw new BundleException(out + " is not an empty directory: kubesmith writes a bundle only into a new or empty one");
+      if (Files.exists(out) && (!Files.isDirectory(out) || !isEmpty(out))) {
+        throw new BundleException(out + " is not an empty directory: kubesmith writes a " + what + " only into a new or empty one");
       }
       Files.createDirectories(out.resolve(POOL));
-      Path work = Files.createTempDirectory("kubesmith-bundle-apt");
+      Path work = Files.createTempDirectory("kubesmith-" + what);
       try {
-        List<Path> debs = download(packages, sources, work);
-        writeRepository(out, debs);
-        sign(out, work);
-        for (Map.Entry<String, String> f : files.entrySet()) {
-          Path p = out.resolve(f.getKey()).normalize();
-          if (!p.startsWith(out) || Files.exists(p)) {
-            throw new BundleException("bundle file " + f.getKey() + " is outside the bundle or one of its own");
-          }
-          Files.createDirectories(p.getParent());
-          Files.writeString(p, f.getValue());
-        }
+        writing.into(work);
         writeManifest(out);
       } finally {
         deleteTree(work);
       }
       return out;
     } catch (IOException e) {
-      throw new BundleException("cannot write the bundle into " + out + ": " + e.getMessage(), e);
+      throw new BundleException("cannot write the " + what + " into " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
     }
   }
 
@@ -97,23 +114,10 @@ public final class PackageBundle {
    * packages to name in {@link BundleSources}: {@code deb [signed-by=OUT/kubesmith-bundle.gpg] file:OUT ./}.
    */
   public static Path repository(List<Path> debs, Path out) {
-    try {
-      if (Files.exists(out) && (!Files.isDirectory(out) || Files.list(out).findAny().isPresent())) {
-        throw new BundleException(out + " is not an empty directory: kubesmith writes a repository only into a new or empty one");
-      }
-      Files.createDirectories(out.resolve(POOL));
-      Path work = Files.createTempDirectory("kubesmith-bundle-gpg");
-      try {
-        writeRepository(out, debs);
-        sign(out, work);
-        writeManifest(out);
-      } finally {
-        deleteTree(work);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new BundleException("cannot write the repository into " + out + ": " + e.getMessage(), e);
-    }
+    return write(out, "repository", work -> {
+      writeRepository(out, debs);
+      sign(out, work);
+    });
   }
 
   /**

@@ -160,7 +160,7 @@ final class PlanRenderer {
     private final Map<String, java.util.concurrent.CompletableFuture<Written>> first =
         java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
-    /** Null when the caller claimed the content and must write it (then {@link #done} or {@link #failed}). */
+    /** Null when the caller claimed the content: it writes it, then completes {@code mine} (or fails it). */
     java.util.concurrent.CompletableFuture<Written> claim(String content, java.util.concurrent.CompletableFuture<Written> mine) {
       return first.putIfAbsent(content, mine);
     }

@@ -91,6 +91,24 @@ public final class BundleFixtures {
   }
 
   /**
+   * Makes a bundle a machine's package source, as a host prepared for it has it: the bundle's key in
+   * {@code /etc/apt/keyrings/kubesmith-bundle.gpg} and a signed-by source for {@code url} (where the
+   * bundle is served), written into the machine's own files ({@code upper}, its root as it sees it).
+   */
+  public static void aptSource(Path upper, Path bundle, String url) {
+    try {
+      Files.createDirectories(upper.resolve("etc/apt/keyrings"));
+      Files.copy(bundle.resolve(PackageBundle.KEY), upper.resolve("etc/apt/keyrings/kubesmith-bundle.gpg"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(upper.resolve("etc/apt/sources.list.d"));
+      Files.writeString(upper.resolve("etc/apt/sources.list.d/kubesmith-bundle.list"),
+          "deb [signed-by=/etc/apt/keyrings/kubesmith-bundle.gpg] " + url + " ./\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A static file server for what {@code root} supplies (read at every request, so a test may swap
    * it), on {@code ip} (a sandbox address of this machine) and a free port; stop it when done.
    */

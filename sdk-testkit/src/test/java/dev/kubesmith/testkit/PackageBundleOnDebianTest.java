@@ -73,12 +73,8 @@ class PackageBundleOnDebianTest {
     return DebianMachine.boot("lb1", NETNS, tmp.resolve(dir), Files.readString(tmp.resolve(dir + "-key.pub")));
   }
 
-  private static void useBundle(DebianMachine m) throws Exception {
-    Files.createDirectories(m.upper().resolve("etc/apt/keyrings"));
-    Files.copy(bundle.resolve(PackageBundle.KEY), m.upper().resolve("etc/apt/keyrings/kubesmith-bundle.gpg"));
-    Files.createDirectories(m.upper().resolve("etc/apt/sources.list.d"));
-    Files.writeString(m.upper().resolve("etc/apt/sources.list.d/kubesmith-bundle.list"),
-        "deb [signed-by=/etc/apt/keyrings/kubesmith-bundle.gpg] http://" + SERVER_IP + ":" + server.getAddress().getPort() + "/ ./\n");
+  private static void useBundle(DebianMachine m) {
+    BundleFixtures.aptSource(m.upper(), bundle, "http://" + SERVER_IP + ":" + server.getAddress().getPort() + "/");
   }
 
   @Test
