@@ -114,7 +114,9 @@ class OfflineBundleDebianTest {
   @Test
   void aNodeInstallsContainerdAndKubernetesAtTheSpecsVersionFromTheBundleAlone() throws Exception {
     assertThat(plan.packages()).contains("kubeadm=" + VERSION + "-*", "containerd", "haproxy", "iptables-persistent");
-    assertThat(bundle.resolve("images.txt")).content().contains("calico/node");
+    // the plan's images and those the bundle's kubeadm lists for the spec's version
+    assertThat(bundle.resolve("images.txt")).content().contains("calico/node", "registry.k8s.io/kube-apiserver:v" + VERSION,
+        "registry.k8s.io/etcd:").doesNotContain("#");
     PackageBundle.verify(bundle);
 
     installsFromTheBundleAlone("worker1");

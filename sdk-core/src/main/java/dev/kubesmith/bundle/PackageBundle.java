@@ -61,6 +61,15 @@ public final class PackageBundle {
 
   /** As {@link #compute(List, List, Path)}, with more files (relative path to text) in the bundle and its manifest. */
   public static Path compute(List<String> packages, List<String> sources, Path out, Map<String, String> files) {
+    return compute(packages, sources, out, repository -> files);
+  }
+
+  /**
+   * As {@link #compute(List, List, Path, Map)}, the more files computed from the signed repository
+   * once it is written (e.g. {@link #kubeadmImages}), before the manifest is.
+   */
+  public static Path compute(List<String> packages, List<String> sources, Path out,
+      java.util.function.Function<Path, Map<String, String>> more) {
     if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches("[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~*-]+)?"))) {
       throw new BundleException("packages " + packages + ": give Debian package names (e.g. haproxy, or kubeadm=1.34.2-1.1)");
     }
@@ -68,7 +77,7 @@ public final class PackageBundle {
       List<Path> debs = download(packages, sources, work);
       writeRepository(out, debs);
       sign(out, work);
-      for (Map.Entry<String, String> f : files.entrySet()) {
+      for (Map.Entry<String, String> f : more.apply(out).entrySet()) {
         Path p = out.resolve(f.getKey()).normalize();
         if (!p.startsWith(out) || Files.exists(p)) {
           throw new BundleException("bundle file " + f.getKey() + " is outside the bundle or one of its own");
@@ -118,6 +127,36 @@ public final class PackageBundle {
       writeRepository(out, debs);
       sign(out, work);
     });
+  }
+
+  /**
+   * The images {@code kubeadm config images list} of the bundle's kubeadm names for a Kubernetes
+   * version, run from the package (unpacked with dpkg-deb into a scratch directory, never
+   * installed); empty when the bundle has no kubeadm or it lists nothing that looks like an image.
+   */
+  public static List<String> kubeadmImages(Path bundle, String kubernetesVersion) {
+    Path deb;
+    try (Stream<Path> s = Files.list(bundle.resolve(POOL))) {
+      deb = s.filter(p -> p.getFileName().toString().startsWith("kubeadm_")).findFirst().orElse(null);
+    } catch (IOException e) {
+      throw new BundleException("cannot read the bundle " + bundle + ": " + e.getMessage(), e);
+    }
+    if (deb == null) {
+      return List.of();
+    }
+    try {
+      Path work = Files.createTempDirectory("kubesmith-kubeadm");
+      try {
+        run(List.of("dpkg-deb", "-x", deb.toString(), work.toString()), "dpkg-deb -x " + deb.getFileName());
+        String out = run(List.of(work.resolve("usr/bin/kubeadm").toString(), "config", "images", "list",
+            "--kubernetes-version", kubernetesVersion), "kubeadm config images list");
+        return out.lines().map(String::strip).filter(l -> l.matches("[a-z0-9.-]+(:[0-9]+)?/\\S+[:@]\\S+")).toList();
+      } finally {
+        deleteTree(work);
+      }
+    } catch (IOException | BundleException e) {
+      return List.of(); // e.g. a kubeadm for another architecture: the caller says the list is missing
+    }
   }
 
   /**

@@ -115,8 +115,20 @@ public final class Cluster {
    */
   public java.nio.file.Path bundle(java.nio.file.Path out, dev.kubesmith.bundle.BundleSources sources) {
     Plan plan = plan();
-    return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(plan.packages()), sources.lines(), out,
-        java.util.Map.of(IMAGES_FILE, String.join("", plan.images().stream().map(i -> i + "\n").toList())));
+    return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(plan.packages()), sources.lines(), out, repository -> {
+      // kubeadm's own images (control plane, etcd, CoreDNS, kube-proxy, pause) are in no manifest: the
+      // bundle's kubeadm says which, for the spec's version (they change with kubeadm's patch releases)
+      java.util.SortedSet<String> images = new java.util.TreeSet<>(plan.images());
+      List<String> kubeadm = dev.kubesmith.bundle.PackageBundle.kubeadmImages(repository, "v" + spec.kubernetesVersion());
+      images.addAll(kubeadm);
+      StringBuilder text = new StringBuilder();
+      if (kubeadm.isEmpty()) {
+        text.append("# kubeadm's own images are not listed: the bundle's kubeadm did not list them; run\n")
+            .append("# kubeadm config images list --kubernetes-version v").append(spec.kubernetesVersion()).append('\n');
+      }
+      images.forEach(i -> text.append(i).append('\n'));
+      return java.util.Map.of(IMAGES_FILE, text.toString());
+    });
   }
 
   /** The bundle's list of container images, one reference per line. */

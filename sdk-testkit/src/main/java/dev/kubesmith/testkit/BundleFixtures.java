@@ -51,7 +51,8 @@ public final class BundleFixtures {
             + arch + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n" + (p[1].isEmpty() ? "" : "Depends: " + p[1] + "\n")
             + "Description: " + p[0] + " stand-in of the kubesmith test kit\n");
         Path bin = Files.createDirectories(root.resolve("usr/bin")).resolve(p[0]);
-        Files.writeString(bin, "#!/bin/sh\necho '" + p[0] + " v" + version + " (kubesmith stand-in)'\n");
+        Files.writeString(bin, p[0].equals("kubeadm") ? kubeadmScript(version)
+            : "#!/bin/sh\necho '" + p[0] + " v" + version + " (kubesmith stand-in)'\n");
         bin.toFile().setExecutable(true, false);
         Path deb = work.resolve(p[0] + "_" + version + "-1.1_" + arch + ".deb");
         Proc.check("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString());
@@ -61,6 +62,24 @@ public final class BundleFixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The stand-in kubeadm of the package: {@code config images list --kubernetes-version V} prints
+   * what kubeadm's images.GetControlPlaneImages lists (cmd/kubeadm/app/images), in its order, for
+   * registry.k8s.io: the control plane and kube-proxy at V, CoreDNS, pause and etcd. CoreDNS v1.12.1
+   * and pause 3.10.1 are kubeadm 1.34's constants; etcd changed between 1.34's patch releases
+   * (3.6.4-0 at 1.34.0, later 3.6.5-0): the tag here is the stand-in's, not a claim about 1.34.2.
+   */
+  private static String kubeadmScript(String version) {
+    return "#!/bin/sh\n"
+        + "if [ \"$1 $2 $3\" = 'config images list' ]; then\n"
+        + "  v=v" + version + "; [ \"$4\" = --kubernetes-version ] && v=$5\n"
+        + "  for c in kube-apiserver kube-controller-manager kube-scheduler kube-proxy; do echo \"registry.k8s.io/$c:$v\"; done\n"
+        + "  printf '%s\\n' registry.k8s.io/coredns/coredns:v1.12.1 registry.k8s.io/pause:3.10.1 registry.k8s.io/etcd:3.6.5-0\n"
+        + "  exit 0\n"
+        + "fi\n"
+        + "echo 'kubeadm v" + version + " (kubesmith stand-in)'\n";
   }
 
   /** The first Debian mirror of this machine's apt sources (as scripts/debian-root.sh takes it), else deb.debian.org. */

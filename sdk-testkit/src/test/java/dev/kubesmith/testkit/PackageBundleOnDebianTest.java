@@ -81,6 +81,7 @@ class PackageBundleOnDebianTest {
   void aMinimalDebianWithNoOtherSourceInstallsTheWholeClosureFromTheSignedBundle() throws Exception {
     PackageBundle.verify(bundle);
     assertThat(computed).as("bundle computed").isLessThan(Duration.ofMinutes(5));
+    assertThat(PackageBundle.kubeadmImages(bundle, "v1.34.2")).as("no kubeadm in this bundle").isEmpty();
     try (DebianMachine m = machine("install")) {
       useBundle(m);
 
