@@ -15,6 +15,7 @@ import dev.kubesmith.testkit.BundleFixtures;
 import dev.kubesmith.testkit.internal.DebianMachine;
 import dev.kubesmith.testkit.internal.PointToPoint;
 import dev.kubesmith.testkit.internal.Proc;
+import dev.kubesmith.upstream.UpstreamMirror;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,7 @@ class OfflineBundleDebianTest {
   @TempDir
   static Path tmp;
   static Plan plan;
+  static Inventory inventory;
   static Path bundle;
   static HttpServer server;
   static PointToPoint link;
@@ -58,7 +60,8 @@ class OfflineBundleDebianTest {
       hosts.add(Host.of("master" + i, "10.1.0.3" + i, Role.MASTER));
     }
     hosts.add(Host.of("worker1", "10.1.0.41", Role.WORKER));
-    Cluster cluster = Cluster.ha().inventory(Inventory.of(hosts)).vip("10.1.0.100").publicVip("203.0.113.100")
+    inventory = Inventory.of(hosts);
+    Cluster cluster = Cluster.ha().inventory(inventory).vip("10.1.0.100").publicVip("203.0.113.100")
         .kubernetesVersion(VERSION).build();
     plan = cluster.plan();
     Path kubernetes = BundleFixtures.kubernetesRepository(VERSION, tmp.resolve("kubernetes-repo"));
@@ -120,6 +123,15 @@ class OfflineBundleDebianTest {
     PackageBundle.verify(bundle);
 
     installsFromTheBundleAlone("worker1");
+  }
+
+  @Test
+  void theBundlesUpstreamManifestsAreAMirrorThatPlansTheSameCluster() {
+    Plan fromBundle = Cluster.ha().inventory(inventory).vip("10.1.0.100").publicVip("203.0.113.100")
+        .kubernetesVersion(VERSION).mirror(UpstreamMirror.at(bundle.resolve(Cluster.UPSTREAM_DIR))).build().plan();
+
+    assertThat(bundle.resolve(Cluster.UPSTREAM_DIR)).isDirectoryRecursivelyContaining("glob:**/calico*.yaml");
+    assertThat(fromBundle.toJson()).as("the same plan, from the bundle's manifests alone").isEqualTo(plan.toJson());
   }
 
   @Test

@@ -91,9 +91,13 @@ public final class Cluster {
 
   /** The build as a DAG of steps; touches no host. Upstream manifests are fetched from the mirror. */
   public Plan plan() {
+    return plan(mirror);
+  }
+
+  private Plan plan(UpstreamMirror from) {
     PlanBuilder builder = new PlanBuilder();
     spec.network().notes().forEach(builder::note);
-    PlanContext ctx = new PlanContext(spec, mirror, builder);
+    PlanContext ctx = new PlanContext(spec, from, builder);
     Bootstrap.contribute(ctx);
     for (Component c : components) {
       c.contribute(ctx);
@@ -105,7 +109,8 @@ public final class Cluster {
    * Computes this cluster's offline bundle into a new (or empty) directory: the Debian packages
    * its hosts install ({@link dev.kubesmith.plan.Step#packages()}) with their whole dependency
    * closure from {@code sources}, as a signed apt repository, and {@value #IMAGES_FILE}, every container
-   * image the plan's manifests reference (fill your registry from it); a manifest lists every file
+   * image the plan's manifests reference (fill your registry from it), {@value #UPSTREAM_DIR}/ with every
+   * upstream manifest the plan used, laid out as a mirror (give it to {@code .mirror(..)}); a manifest lists every file
    * with its SHA-256. Touches no host. Needs apt-get, dpkg-deb and gpg on this machine, which must
    * run the hosts' release (Debian 12).
    *
@@ -114,7 +119,8 @@ public final class Cluster {
    * }</pre>
    */
   public java.nio.file.Path bundle(java.nio.file.Path out, dev.kubesmith.bundle.BundleSources sources) {
-    Plan plan = plan();
+    UpstreamMirror used = mirror.recording();
+    Plan plan = plan(used);
     return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(plan.packages()), sources.lines(), out, repository -> {
       // kubeadm's own images (control plane, etcd, CoreDNS, kube-proxy, pause) are in no manifest: the
       // bundle's kubeadm says which, for the spec's version (they change with kubeadm's patch releases)
@@ -127,12 +133,18 @@ public final class Cluster {
             .append("# kubeadm config images list --kubernetes-version v").append(spec.kubernetesVersion()).append('\n');
       }
       images.forEach(i -> text.append(i).append('\n'));
-      return java.util.Map.of(IMAGES_FILE, text.toString());
+      java.util.Map<String, String> files = new java.util.TreeMap<>();
+      files.put(IMAGES_FILE, text.toString());
+      // the upstream manifests the plan used, laid out as a mirror: UpstreamMirror.at(<bundle>/upstream)
+      used.fetched().forEach((file, content) -> files.put(UPSTREAM_DIR + "/" + file.mirrorPath(), content));
+      return files;
     });
   }
 
   /** The bundle's list of container images, one reference per line. */
   public static final String IMAGES_FILE = "images.txt";
+  /** The bundle's directory of upstream manifests, a mirror for {@code UpstreamMirror.at(..)} / {@code --mirror}. */
+  public static final String UPSTREAM_DIR = "upstream";
 
   /**
    * Builds the cluster over SSH: runs the plan's steps (host steps over SSH through the bastion,

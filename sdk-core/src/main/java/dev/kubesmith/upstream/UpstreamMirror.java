@@ -30,10 +30,30 @@ public final class UpstreamMirror {
   public static final String ENVIRONMENT = "KUBESMITH_UPSTREAM_MIRROR";
 
   private final String location;
-  private final Map<String, String> verified = new ConcurrentHashMap<>();
+  private final Map<String, String> verified;
+  /** What {@link #fetch} returned through this object (a {@link #recording()} view has its own). */
+  private final Map<UpstreamFile, String> fetched = new ConcurrentHashMap<>();
 
   private UpstreamMirror(String location) {
+    this(location, new ConcurrentHashMap<>());
+  }
+
+  private UpstreamMirror(String location, Map<String, String> verified) {
     this.location = location;
+    this.verified = verified;
+  }
+
+  /**
+   * The same mirror (and its verified files), remembering what is fetched through it from now on:
+   * e.g. what one plan used, for an offline bundle ({@link #fetched()}).
+   */
+  public UpstreamMirror recording() {
+    return new UpstreamMirror(location, verified);
+  }
+
+  /** Every file fetched through this object, with its verified text. */
+  public Map<UpstreamFile, String> fetched() {
+    return Map.copyOf(fetched);
   }
 
   /** Each file from its upstream URL (needs internet access). */
@@ -69,7 +89,9 @@ public final class UpstreamMirror {
 
   /** The file's text, verified against its pinned checksum. */
   public String fetch(UpstreamFile file) {
-    return verified.computeIfAbsent(file.sha256(), k -> load(file));
+    String text = verified.computeIfAbsent(file.sha256(), k -> load(file));
+    fetched.put(file, text);
+    return text;
   }
 
   private String load(UpstreamFile file) {

@@ -54,6 +54,22 @@ class UpstreamMirrorTest {
   }
 
   @Test
+  void aRecordingViewRemembersOnlyWhatWasFetchedThroughItAndSharesTheVerifiedCopies() throws Exception {
+    putInMirror(CONTENT);
+    UpstreamMirror m = UpstreamMirror.at(mirror);
+    UpstreamFile file = demo(sha256(CONTENT));
+    m.fetch(file);
+    UpstreamMirror view = m.recording();
+    assertThat(view.fetched()).isEmpty();
+
+    java.nio.file.Files.delete(mirror.resolve(file.mirrorPath())); // served from the verified copy
+    assertThat(view.fetch(file)).isEqualTo(CONTENT);
+
+    assertThat(view.fetched()).containsExactly(java.util.Map.entry(file, CONTENT));
+    assertThat(m.recording().fetched()).isEmpty();
+  }
+
+  @Test
   void refusesAFileWhoseChecksumDiffersNamingFileAndBothChecksums() throws Exception {
     putInMirror(CONTENT + "# changed\n");
     String pinned = sha256(CONTENT);
