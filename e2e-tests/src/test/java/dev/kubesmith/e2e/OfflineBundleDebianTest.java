@@ -90,6 +90,14 @@ class OfflineBundleDebianTest {
 
   /** A fresh machine of the host's kind, its only package source the bundle, installing what its steps list. */
   private static void installsFromTheBundleAlone(String host) throws Exception {
+    installsFromTheBundleAlone(host, m -> { });
+  }
+
+  interface Then {
+    void on(DebianMachine m) throws Exception;
+  }
+
+  private static void installsFromTheBundleAlone(String host, Then then) throws Exception {
     List<String> packages = plan.stepsOn(host).stream().flatMap((Step s) -> s.packages().stream()).distinct().toList();
     assertThat(packages).as("packages of %s", host).isNotEmpty();
     Path dir = tmp.resolve("machine-" + host);
@@ -111,6 +119,7 @@ class OfflineBundleDebianTest {
       status.addAll(names);
       assertThat(m.exec(status.toArray(String[]::new)).stdout().lines()).hasSize(names.size())
           .allSatisfy(l -> assertThat(l).startsWith("ii "));
+      then.on(m);
     }
   }
 
@@ -122,7 +131,16 @@ class OfflineBundleDebianTest {
         "registry.k8s.io/etcd:").doesNotContain("#");
     PackageBundle.verify(bundle);
 
-    installsFromTheBundleAlone("worker1");
+    installsFromTheBundleAlone("worker1", m -> {
+      // the real containerd of the bundle reads the SDK's configuration with a registry mirror (Debian 12's
+      // containerd is 1.6, which the SDK refuses on hosts but which reads the same version 2 file)
+      var spec = dev.kubesmith.spec.ClusterSpec.builder().from(plan.spec()).registryMirror("registry.example.com:5000").build();
+      Files.writeString(m.upper().resolve("root/containerd-v2.toml"), dev.kubesmith.bootstrap.ContainerdConfig.version2(spec));
+      ExecResult dump = m.exec("containerd", "--config", "/root/containerd-v2.toml", "config", "dump");
+      assertThat(dump.exitCode()).as(dump.stderr()).isZero();
+      assertThat(dump.stdout()).contains("config_path = \"/etc/containerd/certs.d\"", "SystemdCgroup = true",
+          "sandbox_image = \"registry.k8s.io/pause:3.10.1\"");
+    });
   }
 
   @Test

@@ -33,7 +33,8 @@ final class CliFixes implements Function<Problem, Problem> {
       "publicVip", "--public-vip",
       "ssh.bastion", "--bastion",
       "ssh.user", "--ssh-user",
-      "hosts", "--inventory");
+      "hosts", "--inventory",
+      "registryMirror", "--registry-mirror");
   /** Component settings (components[NAME].settings.SETTING) the CLI sets from an option, by setting. */
   private static final Map<String, String> SETTING_OPTIONS = Map.of(
       "ingressNodes", "--ingress-nodes",

@@ -52,6 +52,11 @@ final class ClusterOptions {
       description = "HA: the public floating IP in front of the ingress.")
   String publicVip;
 
+  @Option(names = "--registry-mirror", paramLabel = "HOST[:PORT]",
+      description = "Every node pulls every image from this registry (HTTPS) instead of the image's own, e.g. one "
+          + "filled from a bundle's images.txt; default: each image's registry.")
+  String registryMirror;
+
   @Option(names = "--pod-cidr", paramLabel = "CIDR",
       description = "The pod network; by default a free private range that overlaps neither the hosts nor the services.")
   String podCidr;
@@ -325,6 +330,7 @@ final class ClusterOptions {
       Optional.ofNullable(name).ifPresent(builder::name);
       Optional.ofNullable(vip).ifPresent(builder::vip);
       Optional.ofNullable(publicVip).ifPresent(builder::publicVip);
+      Optional.ofNullable(registryMirror).ifPresent(builder::registryMirror);
       Optional.ofNullable(podCidr).ifPresent(builder::podCidr);
       Optional.ofNullable(serviceCidr).ifPresent(builder::serviceCidr);
       loadBalancer(inv, failures).ifPresent(builder::loadBalancer);

@@ -81,6 +81,7 @@ class CliFixesTest {
       "--lb-private-interface eth0/1 --lb-public-interface eth 1",
       "--addons traefik,kube-prometheus,logging --domain Not_A_Domain",
       "--pod-cidr 10.0.0.0/33",
+      "--registry-mirror https://registry.example.com/v2",
       "--service-cidr 8.8.0.0/16"})
   void everyOptionErrorNamesTheOptionAndAFixInCliTerms(String options) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("plan", "--inventory",

@@ -116,6 +116,7 @@ public final class Bootstrap {
       // both: the script installs the one for the containerd major it finds (1.7: v2, 2.x: v3)
       files.add(FileArtifact.of(ContainerdConfig.VERSION2_FILE, ContainerdConfig.version2(spec)));
       files.add(FileArtifact.of(ContainerdConfig.VERSION3_FILE, ContainerdConfig.version3(spec)));
+      ContainerdConfig.defaultHosts(spec).ifPresent(t -> files.add(FileArtifact.of(ContainerdConfig.DEFAULT_HOSTS, t)));
     }
     files.add(FileArtifact.of(HostPreparation.SCRIPT, script, 0755));
     return Step.builder().id(prepareId(h.name())).phase(Phase.PREPARE_HOSTS).host(h.name())

@@ -5,6 +5,7 @@ import dev.kubesmith.spec.Problem;
 import dev.kubesmith.spec.SpecValidator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * containerd's whole configuration for a Kubernetes node, rendered by kubesmith instead of
@@ -109,7 +110,29 @@ public final class ContainerdConfig {
         // where Calico's install-cni writes; Debian's package has the same default, others may not
         + "[" + cri + ".cni]\n"
         + "  bin_dir = \"/opt/cni/bin\"\n"
-        + "  conf_dir = \"/etc/cni/net.d\"\n";
+        + "  conf_dir = \"/etc/cni/net.d\"\n"
+        + registry(spec, cri + ".registry");
+  }
+
+  /** Where containerd reads registry hosts (docs/hosts.md), when the spec has a registry mirror. */
+  public static final String HOSTS_DIR = "/etc/containerd/certs.d";
+  /** The hosts.toml for every registry that has no directory of its own. */
+  public static final String DEFAULT_HOSTS = HOSTS_DIR + "/_default/hosts.toml";
+
+  private static String registry(ClusterSpec spec, String table) {
+    return spec.registryMirror().map(m -> "\n[" + table + "]\n  config_path = \"" + HOSTS_DIR + "\"\n").orElse("");
+  }
+
+  /**
+   * containerd's {@code _default} hosts.toml for the spec's registry mirror: it is the server (so no
+   * upstream registry is tried after it) and a host that may pull and resolve. An image
+   * {@code REGISTRY/PATH:TAG} is then pulled as {@code MIRROR/PATH:TAG}.
+   */
+  public static Optional<String> defaultHosts(ClusterSpec spec) {
+    return spec.registryMirror().map(m -> "# Written by kubesmith: every image from the registry mirror " + m + ".\n"
+        + "server = \"https://" + m + "\"\n\n"
+        + "[host.\"https://" + m + "\"]\n"
+        + "  capabilities = [\"pull\", \"resolve\"]\n");
   }
 
   /**
@@ -127,7 +150,8 @@ public final class ContainerdConfig {
         + "[" + runtime + ".containerd.runtimes.runc]\n"
         + "  runtime_type = \"io.containerd.runc.v2\"\n\n"
         + "[" + runtime + ".containerd.runtimes.runc.options]\n"
-        + "  SystemdCgroup = true\n";
+        + "  SystemdCgroup = true\n"
+        + registry(spec, "plugins.\"io.containerd.cri.v1.images\".registry");
   }
 
   private static String header(ClusterSpec spec, String containerd, int configVersion) {

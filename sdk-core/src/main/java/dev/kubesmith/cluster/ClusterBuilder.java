@@ -39,6 +39,7 @@ public final class ClusterBuilder {
   private Selection loadBalancers = Selection.all();
   private String vip;
   private String publicVip;
+  private String registryMirror;
   private String podCidr;
   private String serviceCidr;
   private final List<String> hostNetworks = new ArrayList<>();
@@ -100,6 +101,16 @@ public final class ClusterBuilder {
   /** The private floating IP in front of the API servers (HA only). */
   public ClusterBuilder vip(String privateVip) {
     this.vip = privateVip;
+    return this;
+  }
+
+  /**
+   * Every node pulls every image from this registry (host or host:port, HTTPS) instead of the
+   * image's own: containerd's {@code _default} hosts.toml names it as the server, so no upstream
+   * registry is tried. Fill it from the offline bundle's images.txt (see the user guide).
+   */
+  public ClusterBuilder registryMirror(String registry) {
+    this.registryMirror = registry;
     return this;
   }
 
@@ -200,7 +211,7 @@ public final class ClusterBuilder {
         Optional.ofNullable(serviceCidr), nodeCidrMaskSize);
     ClusterSpec draft = ClusterSpec.builder().name(name).topology(topology).kubernetesVersion(kubernetesVersion)
         .hosts(hosts).privateVip(Optional.ofNullable(vip)).publicVip(Optional.ofNullable(publicVip))
-        .network(network).ssh(ssh.settings(defaultBastion)).build();
+        .registryMirror(Optional.ofNullable(registryMirror)).network(network).ssh(ssh.settings(defaultBastion)).build();
     List<Component> components;
     try {
       components = resolveComponents(draft);

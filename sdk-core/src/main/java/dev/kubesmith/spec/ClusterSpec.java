@@ -40,6 +40,12 @@ public interface ClusterSpec {
   /** The floating IP on the public side in front of the ingress (HA). */
   Optional<String> publicVip();
 
+  /**
+   * A registry every node pulls every image from (host or host:port, HTTPS), e.g. for hosts
+   * without Internet access; filled from the offline bundle's images.txt. Empty: each image's own registry.
+   */
+  Optional<String> registryMirror();
+
   NetworkPlan network();
 
   @Value.Default

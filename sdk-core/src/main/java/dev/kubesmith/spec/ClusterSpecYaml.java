@@ -30,6 +30,7 @@ final class ClusterSpecYaml {
     m.put("kubernetesVersion", s.kubernetesVersion());
     s.privateVip().ifPresent(v -> m.put("privateVip", v));
     s.publicVip().ifPresent(v -> m.put("publicVip", v));
+    s.registryMirror().ifPresent(v -> m.put("registryMirror", v));
     Map<String, Object> n = new LinkedHashMap<>();
     n.put("podCidr", s.network().podCidr());
     n.put("serviceCidr", s.network().serviceCidr());
@@ -95,8 +96,8 @@ final class ClusterSpecYaml {
 
     ClusterSpec spec(Object root) {
       Map<String, Object> m = map("spec", root);
-      known("spec", m, Set.of("name", "topology", "kubernetesVersion", "privateVip", "publicVip", "network", "ssh",
-          "hosts", "components"));
+      known("spec", m, Set.of("name", "topology", "kubernetesVersion", "privateVip", "publicVip", "registryMirror",
+          "network", "ssh", "hosts", "components"));
       ImmutableClusterSpec.Builder b = ClusterSpec.builder();
       str("name", m.get("name"), false).ifPresent(b::name);
       str("topology", m.get("topology"), true).ifPresent(t -> {
@@ -109,6 +110,7 @@ final class ClusterSpecYaml {
       str("kubernetesVersion", m.get("kubernetesVersion"), false).ifPresent(b::kubernetesVersion);
       b.privateVip(str("privateVip", m.get("privateVip"), false));
       b.publicVip(str("publicVip", m.get("publicVip"), false));
+      b.registryMirror(str("registryMirror", m.get("registryMirror"), false));
       b.network(network(map("network", m.get("network"))));
       if (m.get("ssh") != null) {
         b.ssh(ssh(map("ssh", m.get("ssh"))));

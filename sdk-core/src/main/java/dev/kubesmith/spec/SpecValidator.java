@@ -57,8 +57,14 @@ public final class SpecValidator {
     vips(spec, p);
     NetworkRules.check(spec, p);
     ssh(spec, p);
+    spec.registryMirror().filter(r -> !REGISTRY.matcher(r).matches()).ifPresent(r -> p.add(new Problem("registryMirror",
+        r, "is not a registry host", "write a host name or address with an optional port, e.g. registry.example.com:5000")));
     return p;
   }
+
+  /** host or host:port, as containerd's hosts.toml takes a registry (no scheme, no path). */
+  private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
+      "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?");
 
   /** The Kubernetes minor version, e.g. 34 for 1.34.2; -1 when the version is malformed. */
   public static int minor(String version) {

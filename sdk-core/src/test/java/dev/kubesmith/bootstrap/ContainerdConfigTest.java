@@ -59,6 +59,43 @@ class ContainerdConfigTest {
   }
 
   @Test
+  void aRegistryMirrorIsEveryRegistrysServerThroughTheDefaultHostsFileBothConfigsPointAt() {
+    ClusterSpec spec = ClusterSpec.builder().from(SPEC).registryMirror("registry.example.com:5000").build();
+
+    JsonNode v2 = TOML.readTree(ContainerdConfig.version2(spec));
+    JsonNode v3 = TOML.readTree(ContainerdConfig.version3(spec));
+    JsonNode hosts = TOML.readTree(ContainerdConfig.defaultHosts(spec).orElseThrow());
+
+    assertThat(v2.path("plugins").path("io.containerd.grpc.v1.cri").path("registry").path("config_path").asString())
+        .isEqualTo("/etc/containerd/certs.d");
+    assertThat(v3.path("plugins").path("io.containerd.cri.v1.images").path("registry").path("config_path").asString())
+        .isEqualTo("/etc/containerd/certs.d");
+    // the server, not only a host tried first: no upstream registry is tried after the mirror
+    assertThat(hosts.path("server").asString()).isEqualTo("https://registry.example.com:5000");
+    assertThat(hosts.path("host").path("https://registry.example.com:5000").path("capabilities"))
+        .extracting(JsonNode::asString).containsExactly("pull", "resolve");
+    var plan = Cluster.from(spec).plan();
+    assertThat(plan.requireStep("prepare@worker1").files()).extracting(FileArtifact::path).contains(ContainerdConfig.DEFAULT_HOSTS);
+    assertThat(plan.requireStep("prepare@lb1").files()).extracting(FileArtifact::path).doesNotContain(ContainerdConfig.DEFAULT_HOSTS);
+    // without a mirror nothing of it is written: the configs of existing clusters are unchanged
+    assertThat(ContainerdConfig.version2(SPEC)).doesNotContain("config_path");
+    assertThat(Cluster.from(SPEC).plan().requireStep("prepare@worker1").files()).extracting(FileArtifact::path)
+        .doesNotContain(ContainerdConfig.DEFAULT_HOSTS);
+  }
+
+  @Test
+  void aRegistryMirrorThatIsNotAHostIsRefusedNamingTheFieldAndTheFix() {
+    var problems = dev.kubesmith.spec.SpecValidator.problems(ClusterSpec.builder().from(SPEC).registryMirror("https://registry.example.com/v2").build());
+
+    assertThat(problems).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("registryMirror");
+      assertThat(p.fix()).contains("registry.example.com:5000");
+    });
+    assertThat(ClusterSpec.fromYaml(ClusterSpec.builder().from(SPEC).registryMirror("r.example.com").build().toYaml())
+        .registryMirror()).contains("r.example.com");
+  }
+
+  @Test
   void plansBothConfigurationsOnNodesOnly() {
     var plan = Cluster.from(SPEC).plan();
 
