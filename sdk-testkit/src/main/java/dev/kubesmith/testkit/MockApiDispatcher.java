@@ -57,11 +57,51 @@ final class MockApiDispatcher extends Dispatcher implements Resetable, CustomRes
         return f.retryAfterSeconds() > 0 ? r.setHeader("Retry-After", String.valueOf(f.retryAfterSeconds())) : r;
       }
     }
-    Queue<ServerResponse> queue = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
+    String path = request.getPath();
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    MockResponse health = health(request.getMethod(), bare, path);
+    if (health != null) {
+      return health;
+    }
+    Queue<ServerResponse> queue = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), path));
     if (queue != null && !queue.isEmpty()) {
       return expectations.dispatch(request);
     }
+    // an expectation for the path answers it with a query string too (kubectl sends /version?timeout=32s)
+    Queue<ServerResponse> bareQueue = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), bare));
+    if (!bare.equals(path) && bareQueue != null && !bareQueue.isEmpty()) {
+      return bareQueue.peek().toMockResponse(request);
+    }
+    if (!bare.equals("/api") && !bare.startsWith("/api/") && !bare.equals("/apis") && !bare.startsWith("/apis/")) {
+      // kube-apiserver serves no objects outside /api and /apis; the CRUD dispatcher would list them all
+      return status(404, "the server could not find the requested resource");
+    }
     return crud.dispatch(request);
+  }
+
+  /**
+   * kube-apiserver's health endpoints (/healthz, /livez, /readyz, each with its checks below it, e.g.
+   * /healthz/etcd): "ok", or with {@code ?verbose} one line per check and "<name> check passed", as
+   * the apiserver's healthz handler writes them; anything but GET is not allowed there.
+   */
+  private static MockResponse health(String method, String bare, String path) {
+    String name = MockApi.HEALTH_PATHS.stream().filter(h -> bare.equals(h) || bare.startsWith(h + "/")).findFirst().orElse(null);
+    if (name == null) {
+      return null;
+    }
+    if (!method.equalsIgnoreCase("GET")) {
+      return status(405, "method " + method + " is not allowed on " + bare);
+    }
+    boolean verbose = path.matches(".*[?&]verbose(=[^&]*)?(&.*)?$");
+    String body = !verbose || !bare.equals(name) ? "ok"
+        : "[+]ping ok\n[+]log ok\n[+]etcd ok\n" + name.substring(1) + " check passed\n";
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain; charset=utf-8").setBody(body);
+  }
+
+  private static MockResponse status(int code, String message) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
+            + message + "\",\"reason\":\"" + (code == 404 ? "NotFound" : "MethodNotAllowed") + "\",\"code\":" + code + "}");
   }
 
   @Override

@@ -41,4 +41,29 @@ class MockApiTest {
     return new ConfigMapBuilder().withNewMetadata().withName("kubesmith").withNamespace("kube-system").endMetadata()
         .addToData(key, value).build();
   }
+
+  /**
+   * Issue 12: kube-apiserver's health and version paths with query strings, as kubectl and probes
+   * send them; before, any path the expectations did not match exactly went to the CRUD store, and
+   * {@code /healthz?verbose} listed every stored object, a Secret's key included.
+   */
+  @Test
+  void answersHealthAndVersionWithQueryStringsAndServesNoObjectOutsideTheApiPaths() {
+    try (MockApi api = MockApi.start()) {
+      api.client().secrets().inNamespace("kube-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+          .withNewMetadata().withName("ca").endMetadata().addToStringData("ca.key", "TOP-SECRET-KEY").build()).create();
+      java.util.function.Function<String, ExecResult> get = p -> Proc.run(List.of("curl", "-sk", "-w", " %{http_code}", api.url() + p));
+
+      assertThat(get.apply("/healthz?verbose").stdout()).startsWith("[+]ping ok").contains("healthz check passed").endsWith(" 200");
+      assertThat(get.apply("/livez?exclude=etcd").stdout()).isEqualTo("ok 200");
+      assertThat(get.apply("/readyz/etcd").stdout()).isEqualTo("ok 200");
+      assertThat(get.apply("/version?timeout=32s").stdout()).contains("\"gitVersion\":\"v1.34.2\"").endsWith(" 200");
+      for (String path : List.of("/healthz?verbose", "/metrics", "/openapi/v2", "/", "/anything?x=1")) {
+        assertThat(get.apply(path).stdout()).as(path).doesNotContain("TOP-SECRET-KEY").doesNotContain(
+            java.util.Base64.getEncoder().encodeToString("TOP-SECRET-KEY".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      assertThat(get.apply("/metrics").stdout()).contains("NotFound").endsWith(" 404");
+      assertThat(api.client().secrets().inNamespace("kube-system").withName("ca").get()).as("the API paths still serve").isNotNull();
+    }
+  }
 }
