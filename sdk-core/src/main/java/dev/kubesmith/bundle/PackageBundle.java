@@ -314,8 +314,8 @@ public final class PackageBundle {
   }
 
   private static void deleteTree(Path root) {
-    try (Stream<Path> s = Files.walk(root)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      dev.kubesmith.internal.Trees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,13 +2,10 @@ package dev.kubesmith.plan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +56,7 @@ final class PlanRenderer {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       if (Files.exists(staging)) {
-        deleteTree(staging);
+        dev.kubesmith.internal.Trees.delete(staging);
       }
     }
     return target;
@@ -334,22 +331,6 @@ final class PlanRenderer {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();
     }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
 }

@@ -67,13 +67,28 @@ public final class KubeadmConfigCheck {
     this.minor = m.matches() ? Integer.parseInt(m.group(1)) : 34;
   }
 
-  /** {@code init|join|validate FILE KUBEADM_VERSION}. */
+  /**
+   * The stand-in's process entry point ({@code init|join|validate FILE KUBEADM_VERSION}), run by the
+   * kubeadm stub in a JVM of its own: its output and exit status are kubeadm's, so this is the one
+   * place that writes to the process's streams and exits. Everything else is {@link #run}.
+   */
   public static void main(String[] args) throws IOException {
-    if (args.length != 3) {
-      System.err.println("usage: KubeadmConfigCheck init|join|validate FILE KUBEADM_VERSION");
-      System.exit(2);
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
     }
-    KubeadmConfigCheck check = new KubeadmConfigCheck(System.err, args[2]);
+  }
+
+  /**
+   * Checks the configuration as kubeadm would and returns kubeadm's exit status: 0 with the
+   * settings (init, join) or "ok" (validate) on {@code out}; warnings and the refusal on {@code err}.
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    if (args.length != 3) {
+      err.println("usage: KubeadmConfigCheck init|join|validate FILE KUBEADM_VERSION");
+      return 2;
+    }
+    KubeadmConfigCheck check = new KubeadmConfigCheck(err, args[2]);
     String text = Files.readString(Path.of(args[1]), StandardCharsets.UTF_8);
     try {
       switch (args[0]) {
@@ -83,14 +98,15 @@ public final class KubeadmConfigCheck {
         default -> throw new Refusal("unknown command " + args[0], 2);
       }
     } catch (Refusal r) {
-      System.err.print(r.getMessage() + "\nTo see the stack trace of this error execute with --v=5 or higher\n");
-      System.exit(r.code);
+      err.print(r.getMessage() + "\nTo see the stack trace of this error execute with --v=5 or higher\n");
+      return r.code;
     }
     if (args[0].equals("validate")) {
-      System.out.println("ok");
+      out.println("ok");
     } else {
-      check.settings.forEach((k, v) -> System.out.println("KS_CFG_" + k + "='" + v.replace("'", "'\\''") + "'"));
+      check.settings.forEach((k, v) -> out.println("KS_CFG_" + k + "='" + v.replace("'", "'\\''") + "'"));
     }
+    return 0;
   }
 
   private void init(String text, boolean validate) {
