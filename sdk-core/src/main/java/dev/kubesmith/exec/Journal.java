@@ -213,6 +213,7 @@ public final class Journal implements AutoCloseable {
     for (FileArtifact f : s.files()) {
       update(md, f.path() + "\0" + f.content() + "\0" + f.mode() + "\0" + f.owner());
     }
+    s.directories().forEach((to, from) -> update(md, "copy:" + to + "\0" + from));
     s.manifests().forEach(m -> update(md, m.name() + "\0" + m.yaml()));
     s.commands().forEach(c -> update(md, c));
     s.check().ifPresent(c -> update(md, c));

@@ -107,6 +107,13 @@ public final class SshStepRunner implements StepRunner {
       return;
     }
     String host = step.host().get();
+    for (Map.Entry<String, String> d : step.directories().entrySet()) {
+      try {
+        DirectoryCopy.copy(connection(host), java.nio.file.Path.of(d.getValue()), d.getKey(), commandTimeout);
+      } catch (SshException e) {
+        throw failure(step, host, "copy " + d.getValue() + " to " + d.getKey(), e);
+      }
+    }
     for (FileArtifact f : step.files()) {
       try {
         connection(host).upload(f.path(), ctx.fill(f.content()).getBytes(StandardCharsets.UTF_8), f.mode(), f.owner());

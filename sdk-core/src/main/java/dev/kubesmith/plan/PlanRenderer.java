@@ -257,6 +257,9 @@ final class PlanRenderer {
       fm.put("owner", f.owner());
       return fm;
     }).toList());
+    if (!s.directories().isEmpty()) {
+      m.put("directories", s.directories());
+    }
     m.put("manifests", s.manifests().stream().map(x -> "cluster/" + x.name() + ".yaml").toList());
     m.put("check", s.check().orElse(null));
     m.put("commands", s.commands());
@@ -311,6 +314,8 @@ final class PlanRenderer {
       }
       s.files().forEach(f -> md.append("- writes `").append(f.path()).append("` (").append(f.modeOctal())
           .append(", ").append(f.owner()).append(")\n"));
+      s.directories().forEach((to, from) -> md.append("- copies `").append(from).append("` to `").append(to)
+          .append("` (only files that differ)\n"));
       s.manifests().forEach(x -> md.append("- applies `cluster/").append(x.name()).append(".yaml`\n"));
       s.check().ifPresent(c -> md.append("- skipped when `").append(c).append("` succeeds\n"));
       s.captures().keySet().forEach(c -> md.append("- captures secret `").append(c).append("`\n"));

@@ -66,6 +66,14 @@ public interface Step {
    */
   List<String> packages();
 
+  /**
+   * Directories copied to this (host) step's host before its files and commands: the host's
+   * directory to a local one. Only files whose SHA-256 differs on the host are sent, each written
+   * atomically; files under the host's directory that the local one lacks are removed (the
+   * directory is the SDK's own, e.g. the offline bundle in /var/lib/kubesmith/bundle).
+   */
+  Map<String, String> directories();
+
   /** Kubernetes nodes that must be Ready before this (cluster) step applies its manifests. */
   List<String> readyNodes();
 
