@@ -92,8 +92,8 @@ public final class HostPreparation {
   }
 
   /**
-   * The Debian packages prepare-host.sh installs on a host of this kind: on a node, containerd (the
-   * distribution's; Docker's containerd.io when its repository is configured instead), the tools to
+   * The Debian packages prepare-host.sh installs on a host of this kind: on a node, containerd
+   * (Docker's containerd.io when the sources have it, the distribution's otherwise), the tools to
    * add the Kubernetes repository, and kubelet, kubeadm and kubectl at the spec's version; nothing
    * on the other kinds.
    */
@@ -102,7 +102,7 @@ public final class HostPreparation {
       return List.of();
     }
     String v = spec.kubernetesVersion() + "-*";
-    return List.of("containerd", "apt-transport-https", "ca-certificates", "curl", "gpg",
+    return List.of("containerd.io|containerd", "apt-transport-https", "ca-certificates", "curl", "gpg",
         "kubelet=" + v, "kubeadm=" + v, "kubectl=" + v);
   }
 
@@ -141,7 +141,9 @@ public final class HostPreparation {
         .replace("@CONTAINERD_V2@", ContainerdConfig.VERSION2_FILE)
         .replace("@CONTAINERD_V3@", ContainerdConfig.VERSION3_FILE)
         .replace("@HOSTS_BLOCK@", HOSTS_BLOCK)
-        .replace("@CLOUD_INIT_DROP_IN@", CLOUD_INIT_DROP_IN);
+        .replace("@SYSCTL@", SYSCTL)
+        .replace("@CLOUD_INIT_DROP_IN@", CLOUD_INIT_DROP_IN)
+        .replace("@BUNDLE_APT@", dev.kubesmith.bundle.OfflineInstall.APT_CONFIG);
   }
 
   private static String load(String name) {

@@ -17,7 +17,10 @@ CONTAINERD_MINIMUMS="@CONTAINERD_MINIMUMS@"
 CONTAINERD_V2="@CONTAINERD_V2@"
 CONTAINERD_V3="@CONTAINERD_V3@"
 HOSTS_BLOCK="@HOSTS_BLOCK@"
+SYSCTL="@SYSCTL@"
 CLOUD_INIT_DROP_IN="@CLOUD_INIT_DROP_IN@"
+# apt's configuration for the cluster's offline bundle, written only on a host configured for one
+BUNDLE_APT="@BUNDLE_APT@"
 KEYRING=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
 BEGIN="# BEGIN kubesmith"
 END="# END kubesmith"
@@ -83,8 +86,24 @@ containerd_config() {
 # Every apt-get install/upgrade goes through here: no questions (noninteractive, -y), and a changed
 # conffile (our containerd config.toml) is kept instead of asked about (confdef, confold).
 apt_get() {
+  local rc=0
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold -y -q "$@" </dev/null
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold -y -q "$@" </dev/null || rc=$?
+  [ "$rc" = 0 ] || apt_hint "$rc" "$1"
+  return "$rc"
+}
+
+# What to do when apt-get failed: mostly the host cannot reach its package sources.
+apt_hint() {
+  if [ -n "${APT_CONFIG:-}" ]; then
+    echo "kubesmith: apt-get $2 failed on $HOST_NAME (exit $1) installing from the offline bundle; check that" \
+      "the bundle host serves it (systemctl status kubesmith-bundle) and that the bundle holds what the plan lists" \
+      "(compute it again with kubesmith bundle), then run again" >&2
+  else
+    echo "kubesmith: apt-get $2 failed on $HOST_NAME (exit $1); if the host cannot reach its package sources" \
+      "(pkgs.k8s.io, its distribution's mirror), install from an offline bundle: kubesmith bundle --out DIR, then" \
+      "apply --bundle DIR (ApplyOptions.bundle); otherwise fix the cause above and run again" >&2
+  fi
 }
 
 # Installs the Kubernetes repository key readable by apt's unprivileged user whatever the umask:
@@ -149,7 +168,6 @@ hosts_wanted > /etc/hosts.kubesmith
 cat /etc/hosts.kubesmith > /etc/hosts
 rm -f /etc/hosts.kubesmith
 
-sysctl --system >/dev/null
 if [ "$MODE" != "node" ]; then
   exit 0
 fi
@@ -158,9 +176,17 @@ swapoff -a
 sed -i.kubesmith.bak -E '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/# kubesmith: swap off: /' /etc/fstab
 modprobe overlay
 modprobe br_netfilter
-sysctl --system >/dev/null
+# only kubesmith's own settings: `sysctl --system` would set every package's again and fails where
+# a key is not the host's to set (kernel.* in a container)
+sysctl -q -p "$SYSCTL"
 
 if [ "$PKG" = apt ]; then
+  # every package from the cluster's offline bundle alone when the host was configured for one
+  OFFLINE=""
+  if [ -f "$BUNDLE_APT" ]; then
+    export APT_CONFIG="$BUNDLE_APT"
+    OFFLINE=1
+  fi
   apt_get update
   # Docker's containerd.io when its repository is configured: Debian 12's containerd (1.6) is end of life.
   CONTAINERD_PKG=containerd
@@ -169,11 +195,13 @@ if [ "$PKG" = apt ]; then
   fi
   [ -n "$CONTAINERD_FOUND" ] || apt_get install "$CONTAINERD_PKG"
   apt_get install apt-transport-https ca-certificates curl gpg
-  install_keyring "https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/Release.key" "$KEYRING"
-  echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/ /" \
-    > /etc/apt/sources.list.d/kubernetes.list
-  chmod 0644 /etc/apt/sources.list.d/kubernetes.list
-  apt_get update
+  if [ -z "$OFFLINE" ]; then
+    install_keyring "https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/Release.key" "$KEYRING"
+    echo "deb [signed-by=$KEYRING] https://pkgs.k8s.io/core:/stable:/$K8S_MINOR/deb/ /" \
+      > /etc/apt/sources.list.d/kubernetes.list
+    chmod 0644 /etc/apt/sources.list.d/kubernetes.list
+    apt_get update
+  fi
   apt-mark unhold kubelet kubeadm kubectl >/dev/null 2>&1 || true
   apt_get install --allow-downgrades --allow-change-held-packages \
     "kubelet=$K8S_VERSION-*" "kubeadm=$K8S_VERSION-*" "kubectl=$K8S_VERSION-*"

@@ -172,7 +172,7 @@ public final class EtcdSnapshots {
   /** The step on a master: client tools, script, settings, timer enabled, and one snapshot now. */
   public Step step(Host master, Optional<NfsServer> nfs) {
     List<String> commands = new ArrayList<>();
-    commands.add("if ! command -v etcdctl >/dev/null 2>&1" + (nfs.isPresent() ? " || ! command -v mount.nfs4 >/dev/null 2>&1" : "")
+    commands.add(dev.kubesmith.bundle.OfflineInstall.USE_BUNDLE + "if ! command -v etcdctl >/dev/null 2>&1" + (nfs.isPresent() ? " || ! command -v mount.nfs4 >/dev/null 2>&1" : "")
         + "; then if command -v apt-get >/dev/null 2>&1; then apt-get -o DPkg::Lock::Timeout=300 -q update"
         + " && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -y -q install etcd-client"
         + (nfs.isPresent() ? " nfs-common" : "") + "; else dnf install -y -q etcd" + (nfs.isPresent() ? " nfs-utils" : "")

@@ -129,7 +129,7 @@ public final class NfsServer {
     String minio = exportPath + "/" + MINIO_DIR;
     String etcd = exportPath + "/" + ETCD_DIR;
     return List.of(
-        "if command -v apt-get >/dev/null 2>&1; then dpkg -s nfs-kernel-server >/dev/null 2>&1"
+        dev.kubesmith.bundle.OfflineInstall.USE_BUNDLE + "if command -v apt-get >/dev/null 2>&1; then dpkg -s nfs-kernel-server >/dev/null 2>&1"
             + " || { apt-get -o DPkg::Lock::Timeout=300 -q update && DEBIAN_FRONTEND=noninteractive"
             + " apt-get -o DPkg::Lock::Timeout=300 -y -q install nfs-kernel-server; };"
             + " elif command -v dnf >/dev/null 2>&1; then rpm -q nfs-utils >/dev/null 2>&1 || dnf install -y -q nfs-utils;"

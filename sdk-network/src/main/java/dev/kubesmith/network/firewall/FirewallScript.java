@@ -32,7 +32,9 @@ public final class FirewallScript {
       .replace("@SET_NAME@", IptablesRules.SET)
       .replace("@RULES@", IptablesRules.PATH)
       .replace("@RULES6@", Ip6tablesRules.PATH)
-      .replace("@STATE_DIR@", STATE_DIR);
+      .replace("@STATE_DIR@", STATE_DIR)
+      .replace("@USE_BUNDLE@", dev.kubesmith.bundle.OfflineInstall.USE_BUNDLE.strip())
+      .replace("@APT_HINT@", dev.kubesmith.network.internal.HostCommands.aptHint("iptables iptables-persistent ipset"));
 
   private FirewallScript() {}
 

@@ -28,13 +28,27 @@ public final class HostCommands {
     String missing = List.of(packages).stream()
         .map(p -> "! command -v " + p + " >/dev/null 2>&1")
         .collect(Collectors.joining(" || "));
-    return "if " + missing + "; then"
+    return dev.kubesmith.bundle.OfflineInstall.USE_BUNDLE + "if " + missing + "; then"
         + " if command -v apt-get >/dev/null 2>&1; then"
-        + " apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends"
-        + " -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold " + names + ";"
+        + " { apt-get -q update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends"
+        + " -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold " + names + "; }"
+        + " || { rc=$?; " + aptHint(names) + "; exit $rc; };"
         + " elif command -v dnf >/dev/null 2>&1; then dnf install -y -q " + names + ";"
         + " else echo 'kubesmith: neither apt-get nor dnf found; install " + names + " by hand' >&2; exit 1;"
         + " fi; fi";
+  }
+
+  /**
+   * The message after a failed apt-get: from the offline bundle, or from the host's own sources
+   * (which an air-gapped host cannot reach: the fix is a bundle).
+   */
+  public static String aptHint(String packages) {
+    return "if [ -n \"${APT_CONFIG:-}\" ]; then echo \"kubesmith: the packages " + packages
+        + " could not be installed on $(hostname) from the offline bundle; check that the bundle host serves it (systemctl status"
+        + " kubesmith-bundle) and that the bundle is the one computed for this cluster (kubesmith bundle), then run"
+        + " again\" >&2; else echo \"kubesmith: the packages " + packages + " could not be installed on $(hostname); if the host"
+        + " cannot reach its package sources, install from an offline bundle: kubesmith bundle --out DIR, then"
+        + " apply --bundle DIR (ApplyOptions.bundle)\" >&2; fi";
   }
 
   /**

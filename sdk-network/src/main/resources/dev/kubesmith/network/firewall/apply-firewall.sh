@@ -53,9 +53,12 @@ ensure_packages() {
 iptables-persistent iptables-persistent/autosave_v4 boolean false
 iptables-persistent iptables-persistent/autosave_v6 boolean false
 SELECTIONS
+      # from the cluster's offline bundle alone on a host configured for one
+      @USE_BUNDLE@
       apt-get -q update
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold iptables iptables-persistent ipset
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold iptables iptables-persistent ipset \
+        || { rc=$?; @APT_HINT@; exit $rc; }
     fi
   elif command -v dnf >/dev/null 2>&1; then
     { rpm -q iptables-services && rpm -q ipset; } >/dev/null 2>&1 || dnf install -y -q iptables-services ipset
