@@ -1,5 +1,7 @@
 package dev.kubesmith.cli;
 
+import dev.kubesmith.bundle.BundleException;
+import dev.kubesmith.bundle.PackageBundle;
 import dev.kubesmith.cluster.ApplyOptions;
 import dev.kubesmith.cluster.Cluster;
 import dev.kubesmith.exec.BuildFailedException;
@@ -62,6 +64,12 @@ final class ApplyCommand implements Callable<Integer> {
       description = "Steps run at once (1-1000); default: one per host (at least the executor's default).")
   Integer parallelism;
 
+  @Option(names = "--bundle", paramLabel = "DIR",
+      description = "Install from this offline bundle (made by 'kubesmith bundle'): it is checked against its "
+          + "manifest first, copied to the bastion (the first master without one) and served from there; every "
+          + "package and upstream manifest comes from it.")
+  Path bundle;
+
   @Option(names = "--plain",
       description = "Progress as one line per event even on a terminal (always so when output is not a terminal).")
   boolean plain;
@@ -74,6 +82,13 @@ final class ApplyCommand implements Callable<Integer> {
     checkStateDir(failures);
     if (parallelism != null && (parallelism < 1 || parallelism > 1000)) {
       failures.add(KubesmithCli.INVALID_INPUT, "--parallelism " + parallelism + ": must be 1-1000");
+    }
+    if (bundle != null) {
+      try {
+        PackageBundle.verify(bundle);
+      } catch (BundleException e) {
+        failures.add(KubesmithCli.INVALID_INPUT, "--bundle " + bundle + ": " + e.getMessage());
+      }
     }
     UpstreamMirror upstream = cluster.mirror(failures);
     Optional<Cluster> built = readable ? cluster.cluster(upstream, ssh, failures) : Optional.empty();
@@ -98,6 +113,7 @@ final class ApplyCommand implements Callable<Integer> {
     ProgressPrinter progress = new ProgressPrinter(out(), !plain && System.console() != null);
     ApplyOptions options = ApplyOptions.defaults().stateDirectory(state).kubeconfig(kubeconfig).listener(progress);
     Optional.ofNullable(parallelism).ifPresent(options::parallelism);
+    Optional.ofNullable(bundle).ifPresent(options::bundle);
     BuildResult result;
     try {
       result = c.apply(options);
@@ -110,6 +126,10 @@ final class ApplyCommand implements Callable<Integer> {
     } catch (BuildLockedException e) {
       progress.finish();
       failures.add(KubesmithCli.BUILD_LOCKED, e.getMessage());
+      return failures.report(err());
+    } catch (BundleException e) {
+      progress.finish();
+      failures.add(KubesmithCli.UPSTREAM_OR_IO, "--bundle " + bundle + ": " + e.getMessage());
       return failures.report(err());
     } catch (UpstreamException e) {
       progress.finish();

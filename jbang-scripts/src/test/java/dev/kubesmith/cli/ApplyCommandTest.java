@@ -71,4 +71,25 @@ class ApplyCommandTest {
     assertThat(run.out()).isEmpty();
     assertThat(tmp.resolve("known_hosts")).doesNotExist();
   }
+
+  @Test
+  void aBundleThatDoesNotMatchItsManifestIsInvalidInputWithTheOtherProblemsAndContactsNothing() throws Exception {
+    java.nio.file.Path bundle = java.nio.file.Files.createDirectories(tmp.resolve("bundle/pool"));
+    java.nio.file.Files.writeString(bundle.resolve("haproxy.deb"), "changed on the way");
+    java.nio.file.Files.writeString(bundle.resolve("extra.deb"), "not listed");
+    java.nio.file.Files.writeString(tmp.resolve("bundle/MANIFEST.sha256"), "0".repeat(64) + "  pool/haproxy.deb\n"
+        + "1".repeat(64) + "  Packages\n");
+
+    CliRun run = CliRun.of("apply", "--inventory", CliRun.sample("clusterb_hosts").toString(),
+        "--mirror", CliRun.mirror().toString(), "--bundle", tmp.resolve("bundle").toString(), "--pod-cidr", "10.0.0.0/33",
+        "--state-dir", tmp.resolve("state").toString(), "--plain");
+
+    assertThat(run.exitCode()).isEqualTo(KubesmithCli.INVALID_INPUT);
+    assertThat(run.errLines()).anySatisfy(l -> assertThat(l).contains("--bundle " + tmp.resolve("bundle"),
+        "pool/haproxy.deb changed", "Packages is missing", "pool/extra.deb is not in the manifest",
+        "kubesmith installs nothing from it"))
+        .anySatisfy(l -> assertThat(l).contains("--pod-cidr", "10.0.0.0/33"));
+    assertThat(run.out()).isEmpty();
+    assertThat(tmp.resolve("state")).doesNotExist();
+  }
 }

@@ -43,9 +43,12 @@ public final class PackageBundle {
   public static final String MANIFEST = "MANIFEST.sha256";
   /** The public key that signed InRelease (binary, for apt's signed-by). */
   public static final String KEY = "kubesmith-bundle.gpg";
+  /** The same public key, ASCII-armored (apt reads a signed-by file ending in .asc as such). */
+  public static final String KEY_ASC = "kubesmith-bundle.asc";
   /** The directory of the .deb files. */
   public static final String POOL = "pool";
   private static final long TIMEOUT_MINUTES = 15;
+  private static final String PACKAGE = "[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~*-]+)?";
 
   private PackageBundle() {}
 
@@ -70,8 +73,9 @@ public final class PackageBundle {
    */
   public static Path compute(List<String> packages, List<String> sources, Path out,
       java.util.function.Function<Path, Map<String, String>> more) {
-    if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches("[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+:~*-]+)?"))) {
-      throw new BundleException("packages " + packages + ": give Debian package names (e.g. haproxy, or kubeadm=1.34.2-1.1)");
+    if (packages.isEmpty() || packages.stream().anyMatch(p -> !p.matches(PACKAGE + "(\\|" + PACKAGE + ")*"))) {
+      throw new BundleException("packages " + packages + ": give Debian package names (e.g. haproxy, or kubeadm=1.34.2-1.1,"
+          + " or containerd.io|containerd for the first of them the sources have)");
     }
     return write(out, "bundle", work -> {
       List<Path> debs = download(packages, sources, work);
@@ -215,13 +219,35 @@ public final class PackageBundle {
     List<String> update = new ArrayList<>(apt);
     update.add("update");
     run(update, "apt-get update of the bundle's sources " + sources);
+    List<String> chosen = new ArrayList<>();
+    for (String p : packages) {
+      chosen.add(p.contains("|") ? firstAvailable(p, apt) : p);
+    }
     List<String> install = new ArrayList<>(apt);
     install.addAll(List.of("install", "--download-only", "-y"));
-    install.addAll(packages);
-    run(install, "apt-get install --download-only " + String.join(" ", packages));
+    install.addAll(chosen);
+    run(install, "apt-get install --download-only " + String.join(" ", chosen));
     try (Stream<Path> s = Files.list(cache.getParent())) {
       return s.filter(p -> p.getFileName().toString().endsWith(".deb")).sorted().toList();
     }
+  }
+
+  /**
+   * The first of {@code a|b|...} the sources have a candidate of, as a host's script chooses between
+   * them (prepare-host.sh takes Docker's containerd.io over the distribution's containerd when its
+   * repository is there); the last one when none has, so apt's own error names it.
+   */
+  private static String firstAvailable(String alternatives, List<String> apt) {
+    String[] names = alternatives.split("\\|");
+    for (String name : names) {
+      List<String> madison = new ArrayList<>(apt);
+      madison.set(0, "apt-cache");
+      madison.addAll(List.of("madison", name.replaceFirst("=.*", "")));
+      if (!run(madison, "apt-cache madison " + name).isBlank()) {
+        return name;
+      }
+    }
+    return names[names.length - 1];
   }
 
   /** pool/*.deb, Packages (dpkg-deb's control fields with Filename, Size and SHA256) and Release. */
@@ -256,6 +282,9 @@ public final class PackageBundle {
     List<String> export = new ArrayList<>(gpg);
     export.addAll(List.of("--output", out.resolve(KEY).toString(), "--export"));
     run(export, "gpg --export");
+    List<String> armored = new ArrayList<>(gpg);
+    armored.addAll(List.of("--armor", "--output", out.resolve(KEY_ASC).toString(), "--export"));
+    run(armored, "gpg --export --armor");
     List<String> clearsign = new ArrayList<>(gpg);
     clearsign.addAll(List.of("--output", out.resolve("InRelease").toString(), "--clearsign", out.resolve("Release").toString()));
     run(clearsign, "gpg --clearsign Release");

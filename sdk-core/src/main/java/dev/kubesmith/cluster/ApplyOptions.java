@@ -23,6 +23,7 @@ public final class ApplyOptions {
   private Retries retries = Retries.ofDefaults();
   private Duration readyTimeout = Duration.ofMinutes(15);
   private boolean directApi;
+  private Path bundle;
 
   private ApplyOptions() {}
 
@@ -70,6 +71,22 @@ public final class ApplyOptions {
   public ApplyOptions directApi() {
     this.directApi = true;
     return this;
+  }
+
+  /**
+   * Installs from an offline bundle made by {@link Cluster#bundle}: its manifest is checked before
+   * any host is touched, it is copied to the bastion (the first master without one) and served from
+   * there, every package comes from it and every upstream manifest too. See
+   * {@link dev.kubesmith.bundle.OfflineInstall}.
+   */
+  public ApplyOptions bundle(Path dir) {
+    this.bundle = dir;
+    return this;
+  }
+
+  /** The offline bundle to install from, if any. */
+  public Optional<Path> bundle() {
+    return Optional.ofNullable(bundle);
   }
 
   Path stateDirectory(String cluster) {

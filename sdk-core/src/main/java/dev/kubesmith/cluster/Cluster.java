@@ -94,7 +94,27 @@ public final class Cluster {
     return plan(mirror);
   }
 
+  /**
+   * The plan {@link #apply(ApplyOptions)} runs with these options: {@link #plan()}, or with
+   * {@link ApplyOptions#bundle} the offline install's plan, whose upstream manifests come from the
+   * bundle and whose hosts install every package from it ({@link dev.kubesmith.bundle.OfflineInstall}).
+   *
+   * @throws dev.kubesmith.bundle.BundleException when a file of the bundle does not match its manifest
+   */
+  public Plan plan(ApplyOptions options) {
+    java.util.Optional<java.nio.file.Path> bundle = options.bundle();
+    if (bundle.isEmpty()) {
+      return plan();
+    }
+    dev.kubesmith.bundle.PackageBundle.verify(bundle.get());
+    return plan(UpstreamMirror.at(bundle.get().resolve(UPSTREAM_DIR)), bundle.get());
+  }
+
   private Plan plan(UpstreamMirror from) {
+    return plan(from, null);
+  }
+
+  private Plan plan(UpstreamMirror from, java.nio.file.Path bundle) {
     PlanBuilder builder = new PlanBuilder();
     spec.network().notes().forEach(builder::note);
     PlanContext ctx = new PlanContext(spec, from, builder);
@@ -102,7 +122,27 @@ public final class Cluster {
     for (Component c : components) {
       c.contribute(ctx);
     }
-    return builder.build(spec);
+    return bundle == null ? builder.build(spec) : offline(builder, bundle).build(spec);
+  }
+
+  /** The plan's steps after the offline install's: a step that installs packages waits for its host's apt. */
+  private PlanBuilder offline(PlanBuilder online, java.nio.file.Path bundle) {
+    PlanBuilder b = new PlanBuilder();
+    online.notes().forEach(b::note);
+    List<dev.kubesmith.plan.Step> install = dev.kubesmith.bundle.OfflineInstall.steps(spec, bundle);
+    install.forEach(b::add);
+    String served = install.get(0).id();
+    for (dev.kubesmith.plan.Step s : online.steps()) {
+      if (s.packages().isEmpty() || s.host().isEmpty()) {
+        b.add(s);
+        continue;
+      }
+      String host = s.host().get();
+      String apt = host.equals(dev.kubesmith.bundle.OfflineInstall.host(spec).name()) ? served
+          : dev.kubesmith.bundle.OfflineInstall.stepId(host);
+      b.add(dev.kubesmith.plan.Step.builder().from(s).addDependsOn(apt).build());
+    }
+    return b;
   }
 
   /**
@@ -121,7 +161,10 @@ public final class Cluster {
   public java.nio.file.Path bundle(java.nio.file.Path out, dev.kubesmith.bundle.BundleSources sources) {
     UpstreamMirror used = mirror.recording();
     Plan plan = plan(used);
-    return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(plan.packages()), sources.lines(), out, repository -> {
+    // and what an apply from the bundle installs to serve it (OfflineInstall)
+    java.util.SortedSet<String> packages = new java.util.TreeSet<>(plan.packages());
+    packages.addAll(dev.kubesmith.bundle.OfflineInstall.PACKAGES);
+    return dev.kubesmith.bundle.PackageBundle.compute(List.copyOf(packages), sources.lines(), out, repository -> {
       // kubeadm's own images (control plane, etcd, CoreDNS, kube-proxy, pause) are in no manifest: the
       // bundle's kubeadm says which, for the spec's version (they change with kubeadm's patch releases)
       java.util.SortedSet<String> images = new java.util.TreeSet<>(plan.images());

@@ -28,7 +28,7 @@ final class ClusterApply {
   private ClusterApply() {}
 
   static BuildResult run(Cluster cluster, ApplyOptions options) {
-    return run(cluster, cluster.plan(), options, false);
+    return run(cluster, cluster.plan(options), options, false);
   }
 
   /**

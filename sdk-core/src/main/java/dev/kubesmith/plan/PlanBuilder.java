@@ -59,6 +59,11 @@ public final class PlanBuilder {
     return this;
   }
 
+  /** The notes recorded so far. */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
   public Optional<Step> step(String id) {
     return Optional.ofNullable(steps.get(id));
   }
