@@ -105,7 +105,8 @@ class BundleContentsTest {
           .containsAll(installed);
       for (String p : declared) {
         // containerd is installed as $CONTAINERD_PKG (Debian's, or Docker's containerd.io)
-        assertThat(text).as("%s lists %s: its text installs it", s.id(), p).contains(p.equals("containerd") ? "CONTAINERD_PKG=containerd" : p);
+        assertThat(text).as("%s lists %s: its text installs it", s.id(), p).contains(p.equals("containerd.io|containerd")
+            ? "CONTAINERD_PKG=containerd.io" : p);
       }
       if (!installed.isEmpty()) {
         checked.add(s.id());
@@ -113,8 +114,8 @@ class BundleContentsTest {
     }
     assertThat(checked).as("steps that install packages").contains("prepare@worker1", "load-balancer@lb1",
         "firewall@master1", "nfs-server@nfs1");
-    assertThat(plan.packages()).contains("haproxy", "keepalived", "iptables", "iptables-persistent", "ipset", "containerd",
-        "kubeadm=1.34.2-*", "kubelet=1.34.2-*", "kubectl=1.34.2-*", "nfs-kernel-server", "etcd-client");
+    assertThat(plan.packages()).contains("haproxy", "keepalived", "iptables", "iptables-persistent", "ipset",
+        "containerd.io|containerd", "kubeadm=1.34.2-*", "kubelet=1.34.2-*", "kubectl=1.34.2-*", "nfs-kernel-server", "etcd-client");
   }
 
   @Test

@@ -51,14 +51,75 @@ public final class BundleFixtures {
             + arch + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n" + (p[1].isEmpty() ? "" : "Depends: " + p[1] + "\n")
             + "Description: " + p[0] + " stand-in of the kubesmith test kit\n");
         Path bin = Files.createDirectories(root.resolve("usr/bin")).resolve(p[0]);
-        Files.writeString(bin, p[0].equals("kubeadm") ? kubeadmScript(version)
-            : "#!/bin/sh\necho '" + p[0] + " v" + version + " (kubesmith stand-in)'\n");
+        Files.writeString(bin, switch (p[0]) {
+          case "kubeadm" -> kubeadmScript(version);
+          case "kubelet" -> kubeletScript(version);
+          default -> "#!/bin/sh\necho 'Client Version: v" + version + " (kubesmith stand-in)'\n";
+        });
         bin.toFile().setExecutable(true, false);
+        if (p[0].equals("kubelet")) {
+          // as the real package (kubernetes/release's kubelet.service and 10-kubeadm.conf)
+          Path units = Files.createDirectories(root.resolve("usr/lib/systemd/system/kubelet.service.d"));
+          Files.writeString(units.getParent().resolve("kubelet.service"), "[Unit]\nDescription=kubelet: The Kubernetes"
+              + " Node Agent\nWants=network-online.target\nAfter=network-online.target\n\n[Service]\n"
+              + "ExecStart=/usr/bin/kubelet\nRestart=always\nStartLimitInterval=0\nRestartSec=10\n\n"
+              + "[Install]\nWantedBy=multi-user.target\n");
+          Files.writeString(units.resolve("10-kubeadm.conf"), "[Service]\nEnvironment=\"KUBELET_CONFIG_ARGS="
+              + "--config=/var/lib/kubelet/config.yaml\"\nEnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env\n"
+              + "ExecStart=\nExecStart=/usr/bin/kubelet $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS\n");
+        }
         Path deb = work.resolve(p[0] + "_" + version + "-1.1_" + arch + ".deb");
         Proc.check("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString());
         debs.add(deb);
       }
       return PackageBundle.repository(debs, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** containerd.io's version in {@link #containerdRepository}: the oldest Kubernetes 1.34 accepts in the 1.7 series. */
+  public static final String CONTAINERD_IO = "1.7.28";
+
+  /**
+   * A stand-in of Docker's containerd.io {@value #CONTAINERD_IO} (nothing here serves Docker's
+   * repository, and Debian 12's containerd 1.6 is one the SDK refuses for Kubernetes 1.34), as a
+   * signed flat repository in {@code dir}. Packaged as Docker packages it: Provides, Conflicts and
+   * Replaces containerd and runc; /etc/containerd/config.toml a conffile that disables the CRI
+   * plugin; containerd.service with {@code ExecStartPre=-/sbin/modprobe overlay}. Its daemon only
+   * checks that its configuration is readable and keeps running; {@code --version} answers as the
+   * real one does.
+   */
+  public static Path containerdRepository(Path dir) {
+    try {
+      String arch = Proc.check("dpkg", "--print-architecture").strip();
+      Path work = Files.createDirectories(dir.resolveSibling(dir.getFileName() + ".debs"));
+      Path root = work.resolve("containerd.io");
+      Files.createDirectories(root.resolve("DEBIAN"));
+      Files.writeString(root.resolve("DEBIAN/control"), "Package: containerd.io\nVersion: " + CONTAINERD_IO + "-1\n"
+          + "Architecture: " + arch + "\nMaintainer: kubesmith test kit <tests@kubesmith.invalid>\n"
+          + "Depends: libseccomp2 (>= 2.4.0)\nProvides: containerd, runc\nConflicts: containerd, runc\n"
+          + "Replaces: containerd, runc\nDescription: containerd.io stand-in of the kubesmith test kit\n");
+      Files.writeString(root.resolve("DEBIAN/conffiles"), "/etc/containerd/config.toml\n");
+      Path etc = Files.createDirectories(root.resolve("etc/containerd"));
+      Files.writeString(etc.resolve("config.toml"), "#   Copyright 2018-2022 Docker Inc.\n\ndisabled_plugins = [\"cri\"]\n");
+      Path bin = Files.createDirectories(root.resolve("usr/bin")).resolve("containerd");
+      Files.writeString(bin, "#!/bin/sh\n"
+          + "if [ \"$1\" = --version ] || [ \"$1\" = -v ]; then\n"
+          + "  echo 'containerd containerd.io " + CONTAINERD_IO + " 83031836b2cf55637d7abf847b17134c51b38e53'; exit 0\n"
+          + "fi\n"
+          + "config=/etc/containerd/config.toml; [ \"$1\" = --config ] && config=$2\n"
+          + "[ -r \"$config\" ] || { echo \"containerd: failed to load TOML: $config: no such file\" >&2; exit 1; }\n"
+          + "mkdir -p /run/containerd\nexec sleep infinity\n");
+      bin.toFile().setExecutable(true, false);
+      Path units = Files.createDirectories(root.resolve("lib/systemd/system"));
+      Files.writeString(units.resolve("containerd.service"), "[Unit]\nDescription=containerd container runtime\n"
+          + "After=network.target local-fs.target\n\n[Service]\nExecStartPre=-/sbin/modprobe overlay\n"
+          + "ExecStart=/usr/bin/containerd\nKillMode=process\nDelegate=yes\nRestart=always\nRestartSec=5\n\n"
+          + "[Install]\nWantedBy=multi-user.target\n");
+      Path deb = work.resolve("containerd.io_" + CONTAINERD_IO + "-1_" + arch + ".deb");
+      Proc.check("dpkg-deb", "--root-owner-group", "--build", root.toString(), deb.toString());
+      return PackageBundle.repository(List.of(deb), dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,7 +140,23 @@ public final class BundleFixtures {
         + "  printf '%s\\n' registry.k8s.io/coredns/coredns:v1.12.1 registry.k8s.io/pause:3.10.1 registry.k8s.io/etcd:3.6.5-0\n"
         + "  exit 0\n"
         + "fi\n"
-        + "echo 'kubeadm v" + version + " (kubesmith stand-in)'\n";
+        + "if [ \"$1 $2 $3\" = 'version -o short' ]; then echo v" + version + "; exit 0; fi\n"
+        + "if [ \"$1\" = version ]; then echo 'kubeadm version: &version.Info{GitVersion:\"v" + version + "\"}'; exit 0; fi\n"
+        + "echo \"kubeadm $1: not in this stand-in (the package's kubeadm lists images and its version only;"
+        + " the sandbox's kubeadm stand-in builds clusters)\" >&2\nexit 1\n";
+  }
+
+  /**
+   * The stand-in kubelet of the package: as the real one, it exits when kubeadm has not written its
+   * configuration yet (systemd restarts it every 10 s until then), and runs once it is there.
+   */
+  private static String kubeletScript(String version) {
+    return "#!/bin/sh\n"
+        + "if [ \"$1\" = --version ]; then echo 'Kubernetes v" + version + "'; exit 0; fi\n"
+        + "config=''; for a in \"$@\"; do case $a in --config=*) config=${a#--config=};; esac; done\n"
+        + "if [ -n \"$config\" ] && [ ! -f \"$config\" ]; then\n"
+        + "  echo \"E command failed: failed to load kubelet config file, path: $config, error: open $config: no such file or directory\" >&2\n"
+        + "  exit 1\nfi\nexec sleep infinity\n";
   }
 
   /** The first Debian mirror of this machine's apt sources (as scripts/debian-root.sh takes it), else deb.debian.org. */
@@ -100,8 +177,16 @@ public final class BundleFixtures {
 
   /** Debian 12 main from this machine's mirror and the Kubernetes repository made by {@link #kubernetesRepository}. */
   public static BundleSources sources(Path kubernetesRepository) {
-    return BundleSources.of(debianSource(),
-        "deb [signed-by=" + kubernetesRepository.resolve(PackageBundle.KEY) + "] file:" + kubernetesRepository + " ./");
+    return BundleSources.of(debianSource(), local(kubernetesRepository));
+  }
+
+  /** As {@link #sources(Path)}, and the repository of {@link #containerdRepository}, as a site with Docker's has it. */
+  public static BundleSources sources(Path kubernetesRepository, Path containerdRepository) {
+    return BundleSources.of(debianSource(), local(kubernetesRepository), local(containerdRepository));
+  }
+
+  private static String local(Path repository) {
+    return "deb [signed-by=" + repository.resolve(PackageBundle.KEY) + "] file:" + repository + " ./";
   }
 
   /** Debian 12 main from this machine's mirror, signed by Debian's archive key. */
