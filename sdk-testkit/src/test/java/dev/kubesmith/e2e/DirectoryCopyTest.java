@@ -131,7 +131,9 @@ class DirectoryCopyTest {
     assertThat(after).hasSize(files);
     // the files there before the kill are the same files (inodes) after: not sent again
     assertThat(before[0]).isNotEmpty();
-    before[0].forEach((f, v) -> assertThat(after.get(f)).as("%s kept", f).isEqualTo(v));
+    // (an upload in flight when they were listed is a temporary file, which the copy replaces or removes)
+    before[0].entrySet().stream().filter(e -> !e.getKey().contains("/.kubesmith-"))
+        .forEach(e -> assertThat(after.get(e.getKey())).as("%s kept", e.getKey()).isEqualTo(e.getValue()));
     for (int i = 0; i < files; i++) {
       assertThat(after.get("pool/q" + i + ".deb")).endsWith(dev.kubesmith.internal.Sha256.hex(
           Files.readAllBytes(local.resolve("pool/q" + i + ".deb"))));
