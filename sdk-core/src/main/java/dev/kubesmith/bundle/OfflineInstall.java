@@ -127,9 +127,6 @@ public final class OfflineInstall {
         // busybox's httpd answers one request per connection and closes it: requests apt pipelined
         // behind the first are unread there, and the kernel's reset cuts off the answer being sent
         + "Acquire::http::Pipeline-Depth \"0\";\n"
-        // an answer cut short (seen in the sandbox: the connection closed mid-body, the size short
-        // by under 64 KiB) is fetched again instead of failing the install
-        + "Acquire::Retries \"5\";\n"
         + (proxyExempt == null ? "" : "Acquire::http::Proxy::" + proxyExempt + " \"DIRECT\";\n");
     return List.of(FileArtifact.of(APT_CONFIG, conf), FileArtifact.of(KEYRING, key),
         FileArtifact.of(SOURCES, "# Written by kubesmith: the cluster's offline bundle.\ndeb [signed-by=" + KEYRING + "] "

@@ -97,6 +97,9 @@ public final class HostConnection implements AutoCloseable {
       try (OutputStream in = cmd.getOutputStream()) {
         if (stdin != null) {
           in.write(stdin);
+          // sshj's close() sends only what the peer's window takes at that moment and then EOF: the
+          // rest of an upload was lost (files cut at a 64 KiB boundary). flush() waits for the window.
+          in.flush();
         }
       } catch (IOException e) {
         // the command ended without reading all of it (its exit status and stderr say why), or the
@@ -189,7 +192,8 @@ public final class HostConnection implements AutoCloseable {
     String dir = parentOf(path);
     String script = "mkdir -p " + quote(dir) + " && umask 077"
         + " && t=" + quote((dir.equals("/") ? "" : dir) + "/.kubesmith-" + UUID.randomUUID())
-        + " && trap 'rm -f \"$t\"' EXIT && cat > \"$t\" && chown " + quote(owner) + " \"$t\""
+        + " && trap 'rm -f \"$t\"' EXIT && cat > \"$t\" && n=$(wc -c < \"$t\") && { [ \"$n\" -eq " + content.length
+        + " ] || { echo \"received $n of " + content.length + " bytes\" >&2; exit 1; }; } && chown " + quote(owner) + " \"$t\""
         + " && chmod " + String.format("%04o", mode) + " \"$t\" && mv -f \"$t\" " + quote(path)
         + " && if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled && command -v restorecon >/dev/null 2>&1;"
         + " then restorecon " + quote(path) + "; fi";

@@ -90,6 +90,30 @@ class DirectoryCopyTest {
     }
   }
 
+  /**
+   * Files of megabytes, not a multiple of 64 KiB (the sizes of two Debian packages that arrived cut at a
+   * 64 KiB boundary): sshj's close() of the command's stdin sent only what the peer's window took,
+   * then EOF, and the upload succeeded with the rest missing. Each arrives whole now.
+   */
+  @Test
+  void filesOfMegabytesArriveWhole() throws Exception {
+    SandboxHost m1 = SANDBOX.host("master1");
+    m1.exec("rm", "-rf", REMOTE).requireSuccess();
+    int[] sizes = {2_556_916, 4_195_924, 2_815_332, 1_753_352};
+    for (int i = 0; i < sizes.length; i++) {
+      byte[] b = new byte[sizes[i]];
+      new java.util.Random(i).nextBytes(b);
+      Files.createDirectories(local.resolve("pool"));
+      Files.write(local.resolve("pool/big" + i + ".deb"), b);
+    }
+    SandboxBuild.on(SANDBOX.sandbox(), "master1").run(copy());
+    Map<String, String> there = remote(m1);
+    for (int i = 0; i < sizes.length; i++) {
+      assertThat(there.get("pool/big" + i + ".deb")).as("big%d.deb, %d bytes", i, sizes[i])
+          .endsWith(dev.kubesmith.internal.Sha256.hex(Files.readAllBytes(local.resolve("pool/big" + i + ".deb"))));
+    }
+  }
+
   @Test
   void aConnectionKilledMidCopyIsRetriedAndWhatWasSentIsKept() throws Exception {
     SandboxHost m1 = SANDBOX.host("master1");
