@@ -201,10 +201,12 @@ public final class DebianMachine implements AutoCloseable {
       throw new SandboxException("Debian machine " + name + " did not boot (systemd-nspawn "
           + (nspawn.isAlive() ? "still starting" : "exited " + nspawn.exitValue()) + "): " + console);
     }
-    // systemd's boot finished (running, or degraded when a unit failed), and sshd listens
+    // systemd's boot finished (running, or degraded when a unit failed), sshd listens, and users other
+    // than root may log in (pam_nologin refuses them while /run/nologin is there: ops's first login was)
     while (System.nanoTime() < end) {
       ExecResult r = exec(Duration.ofSeconds(5), "sh", "-c",
-          "s=$(systemctl is-system-running); case $s in running|degraded) ss -Hltn 'sport = :22' | grep -q . && echo $s ;; esac");
+          "s=$(systemctl is-system-running); case $s in running|degraded) ss -Hltn 'sport = :22' | grep -q ."
+              + " && [ ! -e /run/nologin ] && echo $s ;; esac");
       if (r.succeeded() && !r.stdout().isBlank()) {
         lastBoot = Duration.ofNanos(System.nanoTime() - t0);
         return;
